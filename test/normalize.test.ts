@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { applyAliases, mapHtmlText } from '../src/normalize/aliases.js';
+import { findRepeatedLines, isBoilerplate } from '../src/normalize/boilerplate.js';
+import { loadRules, normalizeDocument } from '../src/normalize/index.js';
+import { compileRules } from '../src/normalize/rules.js';
+import { dropRepeatedTitle, markSubheadings } from '../src/normalize/structure.js';
+import type { Block, SourceDocument } from '../src/types.js';
+
+const rules = loadRules();
+const p = (text: string): Block => ({ kind: 'p', text, html: text });
+const none = new Set<string>();
+
+describe('boilerplate rules', () => {
+  it.each([
+    'Share your love',
+    'Share this article',
+    'I also read: Russia and NATO open dialogue amid tensions over Ukraine',
+    'Read Also Maduro ratifies Padrino López as Defense Minister',
+    'Lee también: Maduro ratifica a Padrino López',
+    'See also: the full timeline',
+    'Related: Ten things to know',
+    'Article Source',
+    'Advertisement',
+    'Subscribe to our newsletter for daily updates',
+    'We use cookies to improve your experience.',
+    'Follow us on Twitter and Facebook',
+  ])('removes "%s"', (line) => {
+    expect(isBoilerplate(line, rules, none)).toBe(true);
+  });
+  it.each([
+    'Russia raised the stakes in its confrontation with the West.',
+    'The related companies reported losses.',
+    'Sources said the talks failed.',
+    'Share prices fell sharply on Monday after the announcement.',
+  ])('keeps prose "%s"', (line) => {
+    expect(isBoilerplate(line, rules, none)).toBe(false);
+  });
+  it('never removes a long paragraph, whatever it starts with', () => {
+    const long = `Related ${'words '.repeat(40)}end.`;
+    expect(isBoilerplate(long, rules, none)).toBe(false);
+  });
+  it('is extended by user data files', () => {
+    const extended = loadRules({ boilerplate: [{ patterns: ['brought to you by .*'] }] });
+    expect(isBoilerplate('Brought to you by ACME', extended, none)).toBe(true);
+    expect(isBoilerplate('Brought to you by ACME', rules, none)).toBe(false);
+  });
+});
+
+describe('corpus-level repeated lines', () => {
+  it('finds short lines shared by three or more documents', () => {
+    const docs = ['a', 'b', 'c'].map((x) => ({ blocks: [p(`Story ${x} has its own text.`), p('Reuters contributed to this report.')] }));
+    const repeated = findRepeatedLines(docs);
+    expect(isBoilerplate('Reuters contributed to this report.', rules, repeated)).toBe(true);
+    expect(isBoilerplate('Story a has its own text.', rules, repeated)).toBe(false);
+    expect(findRepeatedLines(docs.slice(0, 2)).size).toBe(0);
+  });
+});
+
+describe('aliases', () => {
+  it('replaces source-language leftovers from the data file', () => {
+    expect(applyAliases('Russia and the OTAN met. EE.UU-Russia: ¿ruptura total? EEUU and the ONU.', rules)).toBe(
+      'Russia and the NATO met. US-Russia: ¿ruptura total? US and the UN.',
+    );
+  });
+  it('fixes a capitalized conjunction between names only', () => {
+    expect(applyAliases('deployment in Cuba Y Venezuela If', rules)).toBe('deployment in Cuba and Venezuela If');
+    expect(applyAliases('Plan Y was approved', rules)).toBe('Plan Y was approved');
+  });
+  it('leaves quoted speech as spoken', () => {
+    expect(applyAliases('The OTAN said “la OTAN no cede” today', rules)).toBe('The NATO said “la OTAN no cede” today');
+    expect(applyAliases('He said &quot;la OTAN&quot; and OTAN', rules)).toBe('He said &quot;la OTAN&quot; and NATO');
+  });
+  it('does not touch words that merely contain an alias', () => {
+    expect(applyAliases('BOTANY and UEFA', rules)).toBe('BOTANY and UEFA');
+  });
+  it('maps only text between tags', () => {
+    expect(mapHtmlText('<a href="/OTAN">OTAN</a>', (t) => t.replace('OTAN', 'NATO'))).toBe('<a href="/OTAN">NATO</a>');
+  });
+  it('takes user aliases', () => {
+    const custom = compileRules([{ patterns: [] }], [{ terms: { Alemania: 'Germany' } }]);
+    expect(applyAliases('Alemania votes', custom)).toBe('Germany votes');
+  });
+});
+
+describe('structure', () => {
+  it('turns a short unpunctuated line between paragraphs into a subheading', () => {
+    const blocks = markSubheadings([p('First paragraph.'), p('EE.UU-Russia: ¿ruptura total?'), p('Next paragraph.')]);
+    expect(blocks.map((b) => b.kind)).toEqual(['p', 'h2', 'p']);
+  });
+  it('leaves short sentences and quotes as paragraphs', () => {
+    const blocks = markSubheadings([p('First.'), p('He left.'), p('“We will see”'), p('Last.')]);
+    expect(blocks.map((b) => b.kind)).toEqual(['p', 'p', 'p', 'p']);
+  });
+  it('drops a first paragraph that repeats the title', () => {
+    expect(dropRepeatedTitle('Big News!', [p('Big news'), p('Body.')])).toEqual([p('Body.')]);
+  });
+});
+
+describe('normalizeDocument', () => {
+  it('cleans a whole document', () => {
+    const doc: SourceDocument = {
+      path: 'a.txt', format: 'text', key: 'a', title: 'OTAN meets', date: new Date(0), dateSource: 'mtime', meta: {},
+      blocks: [p('Share your love'), p('The OTAN met in Vienna.'), p('Short Heading'), p('More text here.'), p('Article Source')],
+    };
+    const article = normalizeDocument(doc, rules);
+    expect(article.title).toBe('NATO meets');
+    expect(article.blocks).toEqual([p('The NATO met in Vienna.'), { kind: 'h2', text: 'Short Heading', html: 'Short Heading' }, p('More text here.')]);
+  });
+});
