@@ -1,0 +1,98 @@
+import nlp from 'compromise';
+import type { EntityTag } from '../types.js';
+
+// "About ten": enough for the actors of a news story, few enough to stay meaningful as feed categories.
+export const MAX_ENTITY_TAGS = 12;
+
+// Titles and roles compromise includes in a person match ("president Vladimir Putin").
+const HONORIFIC = /^(?:president|prime|minister|deputy|foreign|secretary|spokesman|spokeswoman|spokesperson|chancellor|king|queen|prince|princess|pope|senator|sen\.|rep\.|gov\.|governor|mayor|general|gen\.|judge|justice|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|dame|lord|lady|chief|ceo|chairman|leader|former|late|the)$/iu;
+
+interface Mention {
+  name: string;
+  kind: EntityTag['kind'];
+}
+
+/**
+ * People, places and organisations named in the article, via compromise's
+ * tagger, canonicalized ("Putin" → "Vladimir Putin" when the full name is
+ * there; "US" → "United States" through the alias data) and ordered by salience:
+ * how often the article mentions them, with mentions in the title counting more.
+ */
+export function extractEntities(title: string, body: string, aliases: Readonly<Record<string, string>>, max = MAX_ENTITY_TAGS): EntityTag[] {
+  const text = `${title}.\n\n${body}`;
+  const doc = nlp(text);
+  const mentions: Mention[] = [
+    ...names(doc.people().out('array') as string[], 'person'),
+    ...names(doc.places().out('array') as string[], 'place'),
+    ...names(doc.organizations().out('array') as string[], 'organization'),
+  ];
+  const canonical = canonicalize(mentions, aliases);
+  return rank(canonical, title, body).slice(0, max);
+}
+
+function names(matches: string[], kind: EntityTag['kind']): Mention[] {
+  return matches.map((raw) => ({ name: cleanName(raw), kind })).filter((m) => isName(m.name));
+}
+
+function cleanName(raw: string): string {
+  let words = raw
+    .replace(/[’']s$/u, '')
+    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}.]+$/gu, '')
+    .replace(/[’']s\b/gu, '')
+    .split(/\s+/)
+    .filter(Boolean);
+  while (words.length > 1 && (HONORIFIC.test(words[0] ?? '') || /^\p{Ll}/u.test(words[0] ?? ''))) words = words.slice(1);
+  // A trailing period belongs to the sentence unless the name is an abbreviation ("U.S.").
+  return words.join(' ').replace(/(?<!\b\p{Lu})\.$/u, '');
+}
+
+/** Proper names only: every word capitalized (or a number), no sentence fragments. */
+function isName(name: string): boolean {
+  if (name.length < 2 || name.length > 60) return false;
+  const words = name.split(' ');
+  if (words.length > 5) return false;
+  if (words.length === 1 && HONORIFIC.test(name)) return false;
+  return words.every((w) => /^[\p{Lu}\p{N}]/u.test(w) || /^(?:of|de|del|la|le|van|von|der|al|bin|and|for|the)$/u.test(w)) && /^\p{Lu}/u.test(name);
+}
+
+function canonicalize(mentions: Mention[], aliases: Readonly<Record<string, string>>): Mention[] {
+  const aliased = mentions.map((m) => ({ ...m, name: aliases[m.name] ?? m.name }));
+  const fullNames = aliased.filter((m) => m.kind === 'person' && m.name.includes(' ')).map((m) => m.name);
+  return aliased.map((m) => {
+    if (m.kind !== 'person' || m.name.includes(' ')) return m;
+    // A surname alone is the person whose full name ends with it.
+    const full = fullNames.find((f) => f.endsWith(` ${m.name}`));
+    return full ? { ...m, name: full } : m;
+  });
+}
+
+function rank(mentions: Mention[], title: string, body: string): EntityTag[] {
+  const byName = new Map<string, Mention>();
+  for (const m of mentions) if (!byName.has(m.name)) byName.set(m.name, m);
+  const aliasesOf = (name: string): string[] => {
+    const forms = [name];
+    const surname = name.split(' ').pop();
+    if (byName.get(name)?.kind === 'person' && surname && surname !== name) forms.push(surname);
+    for (const m of mentions) if (m.name === name) forms.push(m.name);
+    return [...new Set(forms)];
+  };
+  const scored = [...byName.values()].map((m) => {
+    const forms = aliasesOf(m.name);
+    const order = Math.min(...forms.map((f) => firstIndex(`${title}\n${body}`, f)));
+    const inBody = Math.max(1, ...forms.map((f) => occurrences(body, f)));
+    const inTitle = forms.some((f) => occurrences(title, f) > 0) ? 2 : 0;
+    return { tag: { name: m.name, kind: m.kind } satisfies EntityTag, score: inBody + inTitle, order };
+  });
+  scored.sort((a, b) => b.score - a.score || a.order - b.order);
+  return scored.map((s) => s.tag);
+}
+
+function firstIndex(text: string, name: string): number {
+  const index = text.indexOf(name);
+  return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+}
+
+function occurrences(text: string, name: string): number {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return (text.match(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu')) ?? []).length;
+}

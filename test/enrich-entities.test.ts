@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { extractEntities, MAX_ENTITY_TAGS } from '../src/enrich/entities.js';
+import { loadRules } from '../src/normalize/index.js';
+
+const aliases = loadRules().entityAliases;
+
+describe('extractEntities', () => {
+  it('finds people, places and organisations and strips titles', () => {
+    const tags = extractEntities(
+      'Germany and France sign a pact',
+      'Chancellor Olaf Scholz met President Emmanuel Macron in Paris. Scholz said the European Union and NATO back the pact. Macron agreed.',
+      aliases,
+    );
+    const names = tags.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['Germany', 'France', 'Olaf Scholz', 'Emmanuel Macron', 'Paris', 'NATO']));
+    expect(tags.find((t) => t.name === 'Olaf Scholz')?.kind).toBe('person');
+    expect(names).not.toContain('Scholz');
+    expect(names.some((n) => /^(Chancellor|President)\b/.test(n))).toBe(false);
+  });
+  it('canonicalizes aliases and ranks by salience', () => {
+    const tags = extractEntities('US warns Iran', 'The US said Iran must stop. The United States and Iran talked in Oman. Iran said no.', aliases);
+    const names = tags.map((t) => t.name);
+    expect(names).toContain('United States');
+    expect(names).not.toContain('US');
+    expect(names.indexOf('Iran')).toBeLessThan(names.indexOf('Oman'));
+  });
+  it('keeps at most the limit', () => {
+    const cities = ['Paris', 'London', 'Berlin', 'Madrid', 'Rome', 'Vienna', 'Prague', 'Warsaw', 'Lisbon', 'Dublin', 'Oslo', 'Helsinki', 'Athens', 'Budapest'];
+    const tags = extractEntities('Tour', `The tour visits ${cities.join(', ')}.`, aliases);
+    expect(tags.length).toBe(MAX_ENTITY_TAGS);
+  });
+});
