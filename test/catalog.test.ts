@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { buildCatalog, compareItems } from '../src/catalog/index.js';
+import { makeItem, SITE } from './support/items.js';
+
+const day = (d: number): Date => new Date(Date.UTC(2024, 0, d));
+
+describe('buildCatalog', () => {
+  const items = [
+    makeItem('a', { published: day(1), section: 'World', tags: [{ name: 'Padrino López', kind: 'person' }] }),
+    makeItem('b', { published: day(3), section: 'Sport', tags: [{ name: 'Padrino Lopez', kind: 'person' }] }),
+    makeItem('c', { published: day(2), updated: day(9), section: 'World', tags: [] }),
+  ];
+  it('orders newest first whatever the input order, ties broken by id', () => {
+    const forward = buildCatalog(SITE, items, { limit: 0 }).items.map((i) => i.key);
+    const backward = buildCatalog(SITE, [...items].reverse(), { limit: 0 }).items.map((i) => i.key);
+    expect(forward).toEqual(['b', 'c', 'a']);
+    expect(backward).toEqual(forward);
+    const tie = [makeItem('x', { published: day(1) }), makeItem('y', { published: day(1) })];
+    expect([...tie].sort(compareItems)).toEqual([...tie].reverse().sort(compareItems));
+  });
+  it('limits the main feed, 0 meaning all', () => {
+    expect(buildCatalog(SITE, items, { limit: 2 }).main.items.map((i) => i.key)).toEqual(['b', 'c']);
+    expect(buildCatalog(SITE, items, { limit: 0 }).main.items).toHaveLength(3);
+  });
+  it('dates the feed by the newest updated item', () => {
+    expect(buildCatalog(SITE, items, { limit: 2 }).main.updated).toEqual(day(9));
+  });
+  it('groups by section and tag with distinct ASCII slugs', () => {
+    const catalog = buildCatalog(SITE, items, { limit: 0 });
+    expect(catalog.sections.map((s) => [s.name, s.slug, s.items.length])).toEqual([
+      ['Sport', 'sport', 1],
+      ['World', 'world', 2],
+    ]);
+    expect(catalog.tags.map((t) => [t.name, t.slug])).toEqual([
+      ['Padrino Lopez', 'padrino-lopez'],
+      ['Padrino López', 'padrino-lopez-2'],
+    ]);
+  });
+});
