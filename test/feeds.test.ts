@@ -1,0 +1,152 @@
+// Every feed a build publishes, checked the strictest ways we can run here and read back by
+// real clients: the seeds/ build and the hostile corpus build, in all three formats.
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Parser from 'rss-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { readSeeds } from '../src/ingest/read.js';
+import { loadRules } from '../src/normalize/index.js';
+import { runPipeline, type PipelineResult } from '../src/pipeline.js';
+import { createApp, listen, SiteHolder } from '../src/publish/server.js';
+import { writeStatic } from '../src/publish/static.js';
+import { itemUrl } from '../src/catalog/index.js';
+import { rfc3339 } from '../src/text/dates.js';
+import {
+  atomRules, atomSchema, feedparserRead, gofeedRead, jsonFeedRules, newsboatRead, rssRules, sfeedRead, xmlWellFormed,
+} from './support/validate.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const TOOL_TIMEOUT = 120_000;
+
+interface Build {
+  name: string;
+  result: PipelineResult;
+  out: string;
+}
+
+async function build(name: string, seeds: string): Promise<Build> {
+  const read = await readSeeds(seeds);
+  const result = runPipeline(read.documents, {
+    site: { title: 'Wirefeed', description: 'Clean news items', url: 'http://localhost:3000', author: { name: 'Wirefeed' } },
+    limit: 0,
+    rules: loadRules(),
+  });
+  result.failures.push(...read.failures);
+  const out = join(mkdtempSync(join(tmpdir(), `wf-${name}-`)), 'feeds');
+  await writeStatic(result.site, out);
+  return { name, result, out };
+}
+
+const builds: Build[] = [];
+beforeAll(async () => {
+  builds.push(await build('seeds', join(ROOT, 'seeds')), await build('hostile', join(ROOT, 'test/fixtures/hostile')));
+}, TOOL_TIMEOUT);
+
+const body = (b: Build, path: string): string => b.result.site.get(path)!.body.toString('utf8');
+
+describe.each(['seeds', 'hostile'])('the %s build', (name) => {
+  const get = (): Build => builds.find((b) => b.name === name)!;
+
+  it('RSS is well-formed and breaks no RSS 2.0 or W3C validator rule', async () => {
+    const xml = body(get(), '/rss.xml');
+    expect(await xmlWellFormed(xml)).toEqual([]);
+    expect(rssRules(xml)).toEqual([]);
+  });
+
+  it('Atom is well-formed, valid against RFC 4287 RELAX NG, and breaks no validator rule', async () => {
+    const xml = body(get(), '/atom.xml');
+    expect(await xmlWellFormed(xml)).toEqual([]);
+    expect(await atomSchema(xml)).toEqual([]);
+    expect(atomRules(xml)).toEqual([]);
+  }, TOOL_TIMEOUT);
+
+  it('JSON Feed matches the JSON Feed 1.1 schema and spec rules', () => {
+    expect(jsonFeedRules(body(get(), '/feed.json'))).toEqual([]);
+  });
+
+  it('python3-feedparser reads RSS and Atom with bozo 0 and every field equal to the item', async () => {
+    const { result, out } = get();
+    for (const file of ['rss.xml', 'atom.xml']) {
+      const feed = await feedparserRead(join(out, file));
+      expect(feed.bozo, `${file}: ${feed.bozoException}`).toBe(0);
+      expect(feed.entries).toHaveLength(result.catalog.main.items.length);
+      feed.entries.forEach((entry, i) => {
+        const item = result.catalog.main.items[i]!;
+        expect(entry.id).toBe(item.id);
+        expect(entry.title).toBe(item.title);
+        expect(entry.link).toBe(itemUrl(result.catalog.site, item));
+        expect(entry.published).toBe(rfc3339(item.published));
+        expect(entry.tags).toEqual([item.section, ...item.tags.map((t) => t.name)]);
+        // Both formats carry the summary as HTML; its text must be the item's summary.
+        expect(decodeHtml(entry.summary ?? '')).toBe(item.summary);
+      });
+    }
+  }, TOOL_TIMEOUT);
+
+  it('sfeed, gofeed and rss-parser read the same items, ids and links in the same order in every format', async () => {
+    const { result } = get();
+    const ids = result.catalog.main.items.map((i) => i.id);
+    const links = result.catalog.main.items.map((i) => itemUrl(result.catalog.site, i));
+    for (const path of ['/rss.xml', '/atom.xml']) {
+      const sfeed = await sfeedRead(body(get(), path));
+      expect(sfeed.map((i) => i.id)).toEqual(ids);
+      expect(sfeed.map((i) => i.link)).toEqual(links);
+      const parsed = await new Parser().parseString(body(get(), path));
+      expect(parsed.items.map((i) => i.guid ?? i.id)).toEqual(ids);
+    }
+    for (const path of ['/rss.xml', '/atom.xml', '/feed.json']) {
+      const go = await gofeedRead(body(get(), path));
+      expect(go.error).toBeUndefined();
+      expect(go.items.map((i) => i.guid)).toEqual(ids);
+      expect(go.items.map((i) => i.title)).toEqual(result.catalog.main.items.map((i) => i.title));
+      expect(go.items.map((i) => i.link)).toEqual(links);
+    }
+  }, TOOL_TIMEOUT);
+
+  describe('newsboat, from a local server', () => {
+    let server: Server;
+    let base: string;
+    beforeAll(async () => {
+      server = await listen(createApp(new SiteHolder(get().result.site)), 0, '127.0.0.1');
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => server.close());
+    it.each(['/rss.xml', '/atom.xml'])('loads every item of %s', async (path) => {
+      const read = await newsboatRead(base + path);
+      expect(read.errors).toEqual([]);
+      const items = get().result.catalog.main.items;
+      expect(read.items.map((i) => i.title).sort()).toEqual(items.map((i) => i.title).sort());
+    }, TOOL_TIMEOUT);
+  });
+});
+
+describe('the hostile build', () => {
+  const hostile = (): Build => builds.find((b) => b.name === 'hostile')!;
+  it('names each bad document with its reason and publishes all the others', () => {
+    const { result } = hostile();
+    const reasons = Object.fromEntries(result.failures.map((f) => [f.path, f.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(['bad-front-matter.md', 'binary.txt', 'empty.txt', 'invalid-utf8.txt', 'title-only.txt', 'whitespace-only.txt']);
+    expect(reasons['invalid-utf8.txt']).toMatch(/invalid UTF-8 at byte 3/);
+    expect(reasons['binary.txt']).toMatch(/binary/);
+    expect(reasons['bad-front-matter.md']).toMatch(/"title" must be a string/);
+    expect(result.catalog.items).toHaveLength(14);
+  });
+  it('keeps no script, handler or javascript: URL anywhere it publishes', () => {
+    for (const resource of hostile().result.site.values()) {
+      const text = resource.body.toString('utf8');
+      expect(text, resource.path).not.toMatch(/<script|&lt;script|onerror|onclick|javascript:|<iframe|&lt;iframe/i);
+    }
+  });
+  it('reads UTF-16 and BOM files and every line ending into the same clean text', () => {
+    const titles = hostile().result.catalog.items.map((i) => i.title);
+    expect(titles).toEqual(expect.arrayContaining(['UTF-16 little endian', 'UTF-16 big endian', 'UTF-8 with BOM', 'Windows line endings', 'Old Mac line endings']));
+    expect(titles.join('')).not.toMatch(/[\uFEFF\r]/);
+  });
+});
+
+function decodeHtml(html: string): string {
+  return html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
