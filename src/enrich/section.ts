@@ -2,10 +2,9 @@ import rawModel from './section-model.json' with { type: 'json' };
 
 /**
  * Topic-section classifier: a naive Bayes model over words (and bigrams, if
- * the trained model keeps them),
- * trained by scripts/train-sections.ts on HuffPost headlines (see
- * docs/section-model.md and NOTICE.md). Everything here is pure; the model is
- * data imported once with the module.
+ * the trained model keeps them), trained by scripts/train-sections.ts on
+ * HuffPost headlines (see docs/section-model.md and NOTICE.md). Everything
+ * here is pure; the model is data imported once with the module.
  */
 
 export interface SectionResult {
