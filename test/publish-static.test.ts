@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { renderSite } from '../src/publish/site.js';
 import { writeStatic } from '../src/publish/static.js';
@@ -12,9 +13,19 @@ describe('writeStatic', () => {
   it('writes every resource at its file path, / as index.html, item pages as <key>.html', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'wf-static-')), 'feeds');
     await writeStatic(site, out);
-    expect(readdirSync(out).sort()).toEqual(['atom.xml', 'feed.json', 'index.html', 'items', 'rss.xml', 'style.css']);
+    const files = ['atom.xml', 'feed.json', 'index.html', 'rss.xml', 'style.css'];
+    expect(readdirSync(out).sort()).toEqual([...files.flatMap((f) => [f, `${f}.br`, `${f}.gz`]), 'items'].sort());
     expect(readFileSync(join(out, 'items', 'one.html')).equals(site.get('/items/one')!.body)).toBe(true);
     expect(readFileSync(join(out, 'index.html')).equals(site.get('/')!.body)).toBe(true);
+  });
+  it('writes gzip and brotli siblings that decompress to the body', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'wf-static-')), 'feeds');
+    await writeStatic(site, out);
+    for (const resource of site.values()) {
+      const file = join(out, resource.file);
+      expect(gunzipSync(readFileSync(`${file}.gz`)).equals(resource.body), resource.file).toBe(true);
+      expect(brotliDecompressSync(readFileSync(`${file}.br`)).equals(resource.body), resource.file).toBe(true);
+    }
   });
   it('replaces the old tree whole: files of the previous build do not linger', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'wf-static-')), 'feeds');

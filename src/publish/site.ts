@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { Catalog, FeedSpec } from '../catalog/index.js';
 import { renderAtom } from '../render/atom.js';
 import { renderIndex, renderItemPage, STYLESHEET } from '../render/html.js';
@@ -13,6 +14,9 @@ export interface Resource {
   file: string;
   type: string;
   body: Buffer;
+  /** The body compressed once, when the site is rendered; served and exported as-is. */
+  gzip: Buffer;
+  br: Buffer;
   /** Newest item date in the document, for Last-Modified. */
   lastModified: Date;
   /** Strong validator, computed once per body. */
@@ -32,7 +36,7 @@ export function renderSite(catalog: Catalog): SiteMap {
   const resources = new Map<string, Resource>();
   const add = (path: string, file: string, type: string, text: string, lastModified: Date): void => {
     const body = Buffer.from(text, 'utf8');
-    resources.set(path, { path, file, type, body, lastModified, etag: etagOf(body) });
+    resources.set(path, { path, file, type, body, ...compress(body), lastModified, etag: etagOf(body) });
   };
   for (const format of Object.keys(RENDERERS) as FeedFormat[]) {
     const path = feedPath(catalog.main, format);
@@ -45,6 +49,15 @@ export function renderSite(catalog: Catalog): SiteMap {
     add(itemPath(item.key), `items/${item.key}.html`, CONTENT_TYPES.html, renderItemPage(catalog, item), item.updated);
   }
   return resources;
+}
+
+function compress(body: Buffer): { gzip: Buffer; br: Buffer } {
+  return {
+    gzip: gzipSync(body, { level: 9 }),
+    br: brotliCompressSync(body, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
+    }),
+  };
 }
 
 function etagOf(body: Buffer): string {

@@ -16,6 +16,9 @@ export async function writeStatic(site: SiteMap, outDir: string): Promise<void> 
     const file = join(staging, resource.file);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, resource.body);
+    // Precompressed siblings, as nginx gzip_static / brotli_static and CDNs look for them.
+    await writeFile(`${file}.gz`, resource.gzip);
+    await writeFile(`${file}.br`, resource.br);
   }
   await mkdir(staging, { recursive: true });
   const old = `${out}.old-${process.pid}`;
