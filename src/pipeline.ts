@@ -2,6 +2,7 @@ import { buildCatalog, type Catalog, type Site } from './catalog/index.js';
 import { enrichArticle, type EnrichOptions } from './enrich/index.js';
 import { majorityLanguage } from './enrich/language.js';
 import { ingestDocument } from './ingest/index.js';
+import { keyFromPath } from './ingest/identity.js';
 import { findRepeatedLines, normalizeDocument, type NormalizeRules } from './normalize/index.js';
 import { renderSite, type SiteMap } from './publish/site.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from './types.js';
@@ -14,6 +15,8 @@ export interface PipelineOptions {
   rules: NormalizeRules;
   enrich?: Omit<EnrichOptions, 'siteUrl'>;
   sourceDateEpoch?: Date;
+  /** Paths of documents deleted since they were published; their item pages answer 410 Gone. */
+  deleted?: readonly string[];
 }
 
 export interface PipelineResult {
@@ -46,7 +49,7 @@ export function runPipeline(raws: readonly RawDocument[], options: PipelineOptio
     (source) => attempt(source.path, () => enrichArticle(normalizeDocument(source, options.rules, repeated), enrichOptions)) ?? [],
   );
   const language = options.site.language ?? majorityLanguage(items.map((item) => item.language), options.enrich?.defaultLanguage ?? 'en');
-  const catalog = buildCatalog({ ...options.site, language }, items, { limit: options.limit });
+  const catalog = buildCatalog({ ...options.site, language }, items, { limit: options.limit, gone: (options.deleted ?? []).map(keyFromPath) });
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { catalog, site: renderSite(catalog), failures };
 }

@@ -11,6 +11,10 @@ export interface RawDocument {
   bytes: Uint8Array;
   /** When the file was first committed to git, if it was. */
   gitDate?: Date;
+  /** When it was last committed. */
+  gitUpdated?: Date;
+  /** The working copy has edits git has not committed. */
+  dirty?: boolean;
   mtime: Date;
   /** Parsed sidecar metadata (`<name>.meta.json` / `.meta.yaml`), if present. */
   sidecar?: Record<string, unknown>;
@@ -57,6 +61,8 @@ export interface SourceDocument {
   meta: DeclaredMeta;
   date: Date;
   dateSource: DateSource;
+  /** Last edit: declared `updated`, else the last commit (or mtime of an uncommitted edit), never before `date`. */
+  updated: Date;
   /** Base URL for resolving relative links in the content, if the source has one. */
   baseUrl?: string;
 }

@@ -15,7 +15,7 @@ import { writeStatic } from '../src/publish/static.js';
 import { itemUrl } from '../src/catalog/index.js';
 import { rfc3339 } from '../src/text/dates.js';
 import {
-  atomRules, atomSchema, feedparserRead, gofeedRead, jsonFeedRules, newsboatRead, rssRules, sfeedRead, xmlWellFormed,
+  atomRules, atomSchemaAll, feedparserRead, gofeedRead, jsonFeedRules, newsboatRead, rssRules, sfeedRead, xmlWellFormed,
 } from './support/validate.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -27,11 +27,11 @@ interface Build {
   out: string;
 }
 
-async function build(name: string, seeds: string): Promise<Build> {
+async function build(name: string, seeds: string, limit: number): Promise<Build> {
   const read = await readSeeds(seeds);
   const result = runPipeline(read.documents, {
     site: { title: 'Wirefeed', description: 'Clean news items', url: 'http://localhost:3000', author: { name: 'Wirefeed' } },
-    limit: 0,
+    limit,
     rules: loadRules(),
   });
   result.failures.push(...read.failures);
@@ -42,7 +42,8 @@ async function build(name: string, seeds: string): Promise<Build> {
 
 const builds: Build[] = [];
 beforeAll(async () => {
-  builds.push(await build('seeds', join(ROOT, 'seeds')), await build('hostile', join(ROOT, 'test/fixtures/hostile')));
+  // The hostile build pages by 4 so it also has archive pages to check.
+  builds.push(await build('seeds', join(ROOT, 'seeds'), 50), await build('hostile', join(ROOT, 'test/fixtures/hostile'), 4));
 }, TOOL_TIMEOUT);
 
 const body = (b: Build, path: string): string => b.result.site.get(path)!.body.toString('utf8');
@@ -50,21 +51,38 @@ const body = (b: Build, path: string): string => b.result.site.get(path)!.body.t
 describe.each(['seeds', 'hostile'])('the %s build', (name) => {
   const get = (): Build => builds.find((b) => b.name === name)!;
 
-  it('RSS is well-formed and breaks no RSS 2.0 or W3C validator rule', async () => {
-    const xml = body(get(), '/rss.xml');
-    expect(await xmlWellFormed(xml)).toEqual([]);
-    expect(rssRules(xml)).toEqual([]);
+  const feeds = (file: string): string[] => [...get().result.site.keys()].filter((path) => path.endsWith(`/${file}`)).sort();
+
+  it('publishes the main, section, tag and archive feeds in every format', () => {
+    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+      expect(feeds(file)).toContain(`/${file}`);
+      expect(feeds(file).some((p) => p.startsWith('/categories/'))).toBe(true);
+      expect(feeds(file).some((p) => p.startsWith('/tags/'))).toBe(true);
+    }
+    if (name === 'hostile') expect(feeds('rss.xml')).toContain('/archive/1/rss.xml');
   });
 
-  it('Atom is well-formed, valid against RFC 4287 RELAX NG, and breaks no validator rule', async () => {
-    const xml = body(get(), '/atom.xml');
-    expect(await xmlWellFormed(xml)).toEqual([]);
-    expect(await atomSchema(xml)).toEqual([]);
-    expect(atomRules(xml)).toEqual([]);
+  it('every RSS feed is well-formed and breaks no RSS 2.0 or W3C validator rule', async () => {
+    for (const path of feeds('rss.xml')) {
+      const xml = body(get(), path);
+      expect(await xmlWellFormed(xml), path).toEqual([]);
+      expect(rssRules(xml), path).toEqual([]);
+    }
   }, TOOL_TIMEOUT);
 
-  it('JSON Feed matches the JSON Feed 1.1 schema and spec rules', () => {
-    expect(jsonFeedRules(body(get(), '/feed.json'))).toEqual([]);
+  it('every Atom feed is well-formed, valid against RFC 4287 RELAX NG, and breaks no validator rule', async () => {
+    const paths = feeds('atom.xml');
+    const schema = await atomSchemaAll(paths.map((path) => body(get(), path)));
+    for (const [i, path] of paths.entries()) {
+      const xml = body(get(), path);
+      expect(await xmlWellFormed(xml), path).toEqual([]);
+      expect(schema[i], path).toEqual([]);
+      expect(atomRules(xml), path).toEqual([]);
+    }
+  }, TOOL_TIMEOUT);
+
+  it('every JSON Feed matches the JSON Feed 1.1 schema and spec rules', () => {
+    for (const path of feeds('feed.json')) expect(jsonFeedRules(body(get(), path)), path).toEqual([]);
   });
 
   it('python3-feedparser reads RSS and Atom with bozo 0 and every field equal to the item', async () => {

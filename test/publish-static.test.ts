@@ -13,8 +13,11 @@ describe('writeStatic', () => {
   it('writes every resource at its file path, / as index.html, item pages as <key>.html', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'wf-static-')), 'feeds');
     await writeStatic(site, out);
-    const files = ['atom.xml', 'feed.json', 'index.html', 'rss.xml', 'style.css'];
-    expect(readdirSync(out).sort()).toEqual([...files.flatMap((f) => [f, `${f}.br`, `${f}.gz`]), 'items'].sort());
+    const files = ['atom.xml', 'feed.json', 'index.html', 'opml.xml', 'rss.xml', 'sitemap.xml', 'style.css'];
+    expect(readdirSync(out).sort()).toEqual([...files.flatMap((f) => [f, `${f}.br`, `${f}.gz`]), 'categories', 'items', 'tags'].sort());
+    expect(readdirSync(join(out, 'categories', 'world')).sort()).toEqual(
+      ['atom.xml', 'feed.json', 'index.html', 'rss.xml'].flatMap((f) => [f, `${f}.br`, `${f}.gz`]).sort(),
+    );
     expect(readFileSync(join(out, 'items', 'one.html')).equals(site.get('/items/one')!.body)).toBe(true);
     expect(readFileSync(join(out, 'index.html')).equals(site.get('/')!.body)).toBe(true);
   });

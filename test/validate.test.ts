@@ -146,6 +146,21 @@ describe('rssRules implements the validator rules', () => {
   });
 });
 
+describe('Media RSS and RFC 5005 extensions the validator accepts', () => {
+  const withMedia = (content: string): string =>
+    mutate('valid.rss.xml', 'xmlns:content=', 'xmlns:media="http://search.yahoo.com/mrss/" xmlns:fh="http://purl.org/syndication/history/1.0" xmlns:content=').replace('<item>', `<item>${content}`);
+  it('accepts media:content with a full url and fh:archive on the channel', () => {
+    expect(rssRules(withMedia('<media:content url="https://example.org/a.jpg" medium="image"/>').replace('<item>', '<fh:archive/><item>'))).toEqual([]);
+  });
+  it.each([
+    ['<media:content medium="image"/>', 'MissingAttribute'],
+    ['<media:content url="a.jpg"/>', 'InvalidFullLink'],
+    ['<media:content url="https://example.org/a.jpg" medium="picture"/>', 'InvalidMediaMedium'],
+  ])('%s → %s', (content, message) => {
+    expect(messageNames(rssRules(withMedia(content)))).toEqual([message]);
+  });
+});
+
 describe('the RSS profile\'s character data rule', () => {
   it('accepts "<" in plain text written as a hexadecimal reference', () => {
     expect(rssRules(mutate('valid.rss.xml', '<title>First post</title>', '<title>Using &#x3C;details&#x3E;</title>'))).toEqual([]);

@@ -10,38 +10,70 @@ export interface Site {
   url: string;
   language: string;
   author: { name: string; email?: string; url?: string };
+  /** Square icon (favicon-like) and wider logo, absolute URLs. */
+  icon?: string;
+  logo?: string;
+  /** WebSub hub every feed advertises. */
+  hub?: string;
+}
+
+/** Links between the pages of one feed's archive (RFC 5005 §4), as feed folder paths. */
+export interface ArchiveLinks {
+  /** The subscription feed, from an archive page. */
+  current?: string;
+  /** The next older archive page. */
+  prevArchive?: string;
+  /** The next newer archive page. */
+  nextArchive?: string;
 }
 
 /** One feed in all three formats: what it lists and where it lives. */
 export interface FeedSpec {
   title: string;
   description: string;
-  /** Path of the feed's folder on the site, "" for the main feed, "/categories/world" for a section. */
+  /** Path of the feed's folder on the site: "" for the main feed, "/categories/world", "/tags/geneva/archive/2". */
   base: string;
+  /** The HTML page this feed corresponds to ("/" for the main feed). */
+  page: string;
   items: Item[];
   /** Newest `updated` among the feed's items (or the site's newest when the feed is empty). */
   updated: Date;
+  /** True for an archive page: its content never changes once complete. */
+  archived: boolean;
+  links: ArchiveLinks;
 }
 
+/** A set of items with its own feeds: the whole site, a section or a tag. */
 export interface Group {
   name: string;
   slug: string;
+  /** Newest first. */
   items: Item[];
+  /** Folder of its feeds and page: "", "/categories/<slug>", "/tags/<slug>". */
+  base: string;
+  /** The subscription feed, then the archive pages from oldest to newest. */
+  feeds: FeedSpec[];
 }
 
 export interface Catalog {
   site: Site;
   /** Every item, newest first. */
   items: Item[];
+  /** The site-wide group; `main` is its subscription feed. */
+  home: Group;
   main: FeedSpec;
   sections: Group[];
   tags: Group[];
+  /** Keys of items that were published once and are gone now (their pages answer 410). */
+  gone: string[];
   updated: Date;
 }
 
 export interface CatalogOptions {
-  /** Items in each subscription feed; 0 means all. */
+  /** Items in each subscription feed and each archive page; 0 means all items in one feed, no archive. */
   limit: number;
+  /** Keys of deleted documents. */
+  gone?: readonly string[];
 }
 
 /** Newest first; the id breaks ties so the order never depends on input order. */
@@ -52,21 +84,75 @@ export function compareItems(a: Item, b: Item): number {
 export function buildCatalog(site: Site, items: readonly Item[], options: CatalogOptions): Catalog {
   const sorted = spreadSharedDates(items).sort(compareItems);
   const updated = newest(sorted) ?? new Date(0);
-  const main: FeedSpec = {
-    title: site.title,
-    description: site.description,
-    base: '',
-    items: take(sorted, options.limit),
-    updated,
-  };
+  const group = (name: string, slug: string, base: string, members: Item[], title: string): Group => ({
+    name,
+    slug,
+    items: members,
+    base,
+    feeds: feedsOf(title, site.description, base, members, options.limit, updated),
+  });
+  const home = group(site.title, '', '', sorted, site.title);
+  const present = new Set(sorted.map((item) => item.key));
   return {
     site,
     items: sorted,
-    main,
-    sections: group(sorted, (item) => [item.section]),
-    tags: group(sorted, (item) => item.tags.map((t) => t.name)),
+    home,
+    main: home.feeds[0]!,
+    sections: groupBy(sorted, (item) => [item.section]).map(([name, slug, members]) =>
+      group(name, slug, `/categories/${slug}`, members, `${site.title}: ${name}`),
+    ),
+    tags: groupBy(sorted, (item) => item.tags.map((t) => t.name)).map(([name, slug, members]) =>
+      group(name, slug, `/tags/${slug}`, members, `${site.title}: ${name}`),
+    ),
+    gone: [...new Set(options.gone ?? [])].filter((key) => !present.has(key)).sort(),
     updated,
   };
+}
+
+/**
+ * The subscription feed and the archive pages of one group. Archive pages are
+ * counted from the oldest item (page k holds items (k-1)N+1 … kN in date
+ * order), so a complete page never changes when newer items arrive. Only
+ * complete pages are archived; the subscription feed always shows the newest
+ * N items, which covers the incomplete rest, so an aggregator that follows
+ * prev-archive from the subscription feed recovers every item.
+ */
+function feedsOf(title: string, description: string, base: string, newestFirst: Item[], limit: number, siteUpdated: Date): FeedSpec[] {
+  const page = `${base}/`;
+  const pages = limit > 0 ? Math.floor(newestFirst.length / limit) : 0;
+  // A group that fits in one feed needs no archive.
+  const archiveCount = limit > 0 && newestFirst.length > limit ? pages : 0;
+  const archiveBase = (n: number): string => `${base}/archive/${n}`;
+  const current: FeedSpec = {
+    title,
+    description,
+    base,
+    page,
+    items: limit > 0 ? newestFirst.slice(0, limit) : newestFirst,
+    updated: newest(newestFirst) ?? siteUpdated,
+    archived: false,
+    links: archiveCount > 0 ? { prevArchive: archiveBase(archiveCount) } : {},
+  };
+  const oldestFirst = [...newestFirst].reverse();
+  const archives: FeedSpec[] = [];
+  for (let n = 1; n <= archiveCount; n++) {
+    const items = oldestFirst.slice((n - 1) * limit, n * limit).reverse();
+    archives.push({
+      title: `${title} (archive ${n})`,
+      description,
+      base: archiveBase(n),
+      page,
+      items,
+      updated: newest(items) ?? siteUpdated,
+      archived: true,
+      links: {
+        current: base,
+        ...(n > 1 ? { prevArchive: archiveBase(n - 1) } : {}),
+        ...(n < archiveCount ? { nextArchive: archiveBase(n + 1) } : {}),
+      },
+    });
+  }
+  return [current, ...archives];
 }
 
 /**
@@ -93,10 +179,6 @@ function spreadSharedDates(items: readonly Item[]): Item[] {
   });
 }
 
-function take(items: Item[], limit: number): Item[] {
-  return limit > 0 ? items.slice(0, limit) : items;
-}
-
 function newest(items: readonly Item[]): Date | undefined {
   let best: Date | undefined;
   for (const item of items) if (!best || item.updated > best) best = item.updated;
@@ -108,7 +190,7 @@ function newest(items: readonly Item[]): Date | undefined {
  * that slug alike get a numeric suffix in order of their names, so adding an
  * item never renames an existing group unless it introduces an earlier-sorting twin.
  */
-function group(items: readonly Item[], namesOf: (item: Item) => string[]): Group[] {
+function groupBy(items: readonly Item[], namesOf: (item: Item) => string[]): [name: string, slug: string, items: Item[]][] {
   const byName = new Map<string, Item[]>();
   for (const item of items) {
     for (const name of namesOf(item)) {
@@ -124,7 +206,7 @@ function group(items: readonly Item[], namesOf: (item: Item) => string[]): Group
     let slug = base;
     for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
     used.add(slug);
-    return { name, slug, items: byName.get(name) ?? [] };
+    return [name, slug, byName.get(name) ?? []];
   });
 }
 

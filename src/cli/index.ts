@@ -46,6 +46,7 @@ async function buildInMemory(options: CliOptions, env: NodeJS.ProcessEnv): Promi
     site: { ...SITE, url: options.siteUrl },
     limit: options.limit,
     rules: loadRules(),
+    deleted: read.deleted,
     ...(epoch ? { sourceDateEpoch: epoch } : {}),
   });
   const failures = [...read.failures, ...result.failures].sort((a, b) => (a.path < b.path ? -1 : 1));

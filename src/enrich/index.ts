@@ -50,7 +50,7 @@ export function enrichArticle(article: Article, options: EnrichOptions): Item {
     ...(meta.author ? { author: meta.author } : {}),
     language: meta.language ?? detectLanguage(`${article.title}\n${contentText}`, options.defaultLanguage ?? 'en'),
     published: article.date,
-    updated: meta.updated && meta.updated > article.date ? meta.updated : article.date,
+    updated: article.updated,
     dateSource: article.dateSource,
     wordCount,
     readingMinutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),

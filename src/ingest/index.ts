@@ -1,6 +1,8 @@
 import type { DateSource, DeclaredMeta, RawDocument, SourceDocument } from '../types.js';
 import { decodeText } from './decode.js';
 import { detectFormat } from './detect.js';
+import { decodeHtml, extractHtml, type ExtractedPage } from './html.js';
+import { htmlToBlocks } from './html-blocks.js';
 import { keyFromPath, normalizeKey } from './identity.js';
 import { parseMarkdown } from './markdown.js';
 import { parseDeclaredMeta } from './meta.js';
@@ -19,28 +21,31 @@ export class DocumentError extends Error {}
  * when the file can't become an item; the caller names the file.
  */
 export function ingestDocument(raw: RawDocument, env: IngestEnv = {}): SourceDocument {
-  const source = decodeText(raw.bytes);
-  const format = detectFormat(raw.path, source.slice(0, 256));
+  // Detection needs only the first characters; decoding strictly is each format's job (HTML declares its charset).
+  const format = detectFormat(raw.path, new TextDecoder('utf-8').decode(raw.bytes.subarray(0, 256)));
   const sidecar = parseDeclaredMeta(raw.sidecar, 'sidecar metadata');
   let title: string;
   let blocks: SourceDocument['blocks'];
   let declared: DeclaredMeta;
   if (format === 'markdown') {
-    const md = parseMarkdown(source);
+    const md = parseMarkdown(decodeText(raw.bytes));
     declared = { ...sidecar, ...parseDeclaredMeta(md.frontMatter, 'front matter') };
     title = declared.title ?? md.heading ?? '';
     blocks = md.blocks;
   } else if (format === 'text') {
-    const text = parseText(source);
+    const text = parseText(decodeText(raw.bytes));
     declared = sidecar;
     title = declared.title ?? text.title;
     blocks = text.blocks;
   } else {
-    throw new DocumentError('HTML pages are not supported yet');
+    const page = extractPage(raw.bytes, sidecar.url);
+    declared = { ...pageMeta(page), ...sidecar };
+    title = declared.title ?? page.title;
+    blocks = htmlToBlocks(page.html);
   }
   if (!title) throw new DocumentError('no title: the first line of the document is empty');
   if (blocks.length === 0 && !declared.summary) throw new DocumentError('no body text after the title');
-  const { date, dateSource } = pickDate(declared, raw, env);
+  const { date, dateSource, updated } = pickDate(declared, raw, env);
   return {
     path: raw.path,
     format,
@@ -50,16 +55,48 @@ export function ingestDocument(raw: RawDocument, env: IngestEnv = {}): SourceDoc
     meta: declared,
     date,
     dateSource,
+    updated,
     ...(declared.url ? { baseUrl: declared.url } : {}),
   };
 }
 
+function extractPage(bytes: Uint8Array, url: string | undefined): ExtractedPage {
+  try {
+    return extractHtml(decodeHtml(bytes), url ? { url } : {});
+  } catch (error) {
+    throw new DocumentError(`HTML page: ${(error as Error).message}`);
+  }
+}
+
+/** What the page itself says about the article; a sidecar still wins over it. */
+function pageMeta(page: ExtractedPage): DeclaredMeta {
+  const meta: DeclaredMeta = {};
+  if (page.title) meta.title = page.title;
+  if (page.author) meta.author = page.author;
+  if (page.date) meta.date = page.date;
+  if (page.updated) meta.updated = page.updated;
+  if (page.language) meta.language = page.language;
+  if (page.image) meta.image = page.image;
+  if (page.url) meta.url = page.url;
+  return meta;
+}
+
 /** The date order documented in the README: declared, SOURCE_DATE_EPOCH, first git commit, mtime. */
-function pickDate(meta: DeclaredMeta, raw: RawDocument, env: IngestEnv): { date: Date; dateSource: DateSource } {
-  if (meta.date) return { date: wholeSeconds(meta.date), dateSource: 'declared' };
-  if (env.sourceDateEpoch) return { date: wholeSeconds(env.sourceDateEpoch), dateSource: 'SOURCE_DATE_EPOCH' };
-  if (raw.gitDate) return { date: wholeSeconds(raw.gitDate), dateSource: 'git' };
-  return { date: wholeSeconds(raw.mtime), dateSource: 'mtime' };
+function pickDate(meta: DeclaredMeta, raw: RawDocument, env: IngestEnv): { date: Date; dateSource: DateSource; updated: Date } {
+  const published = ((): { date: Date; dateSource: DateSource } => {
+    if (meta.date) return { date: meta.date, dateSource: 'declared' };
+    if (env.sourceDateEpoch) return { date: env.sourceDateEpoch, dateSource: 'SOURCE_DATE_EPOCH' };
+    if (raw.gitDate) return { date: raw.gitDate, dateSource: 'git' };
+    return { date: raw.mtime, dateSource: 'mtime' };
+  })();
+  const date = wholeSeconds(published.date);
+  // An edit is dated by the author, else by git: a later commit than the one that added the file, or the
+  // file's mtime while an edit is uncommitted. A reproducible build (SOURCE_DATE_EPOCH) takes no dates
+  // from the environment at all.
+  const committedEdit = raw.gitUpdated && raw.gitDate && raw.gitUpdated > raw.gitDate ? raw.gitUpdated : undefined;
+  const edited = meta.updated ?? (env.sourceDateEpoch ? undefined : raw.dirty ? raw.mtime : committedEdit);
+  const updated = edited && wholeSeconds(edited) > date ? wholeSeconds(edited) : date;
+  return { date, dateSource: published.dateSource, updated };
 }
 
 /** Feed dates have whole seconds; dropping the rest here keeps equal-looking dates equal everywhere. */

@@ -14,6 +14,8 @@ export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 export interface ReadResult {
   documents: RawDocument[];
   failures: DocumentFailure[];
+  /** Paths git knows were deleted from the folder (documents that were published once). */
+  deleted: string[];
 }
 
 /**
@@ -24,20 +26,22 @@ export interface ReadResult {
 export async function readSeeds(dir: string): Promise<ReadResult> {
   const root = await realpath(dir);
   const paths = (await listFiles(root, root)).filter(isDocumentPath).sort();
-  const gitDates = await firstCommitDates(root);
+  const history = await gitHistory(root);
   const documents: RawDocument[] = [];
   const failures: DocumentFailure[] = [];
   for (const path of paths) {
     try {
-      documents.push(await readDocument(root, path, gitDates.get(path)));
+      documents.push(await readDocument(root, path, history.files.get(path), history.dirty.has(path)));
     } catch (error) {
       failures.push({ path, reason: readFailure(error) });
     }
   }
-  return { documents, failures };
+  const present = new Set(paths);
+  const deleted = history.deleted.filter((path) => !present.has(path) && isDocumentPath(path));
+  return { documents, failures, deleted };
 }
 
-async function readDocument(root: string, path: string, gitDate: Date | undefined): Promise<RawDocument> {
+async function readDocument(root: string, path: string, commits: CommitDates | undefined, dirty: boolean): Promise<RawDocument> {
   const full = join(root, path);
   // A symlink may point anywhere; only files that really live under the seeds folder are published.
   const real = await realpath(full);
@@ -49,7 +53,14 @@ async function readDocument(root: string, path: string, gitDate: Date | undefine
   }
   const bytes = await readFile(real);
   const sidecar = await readSidecar(full);
-  return { path, bytes, mtime: info.mtime, ...(gitDate ? { gitDate } : {}), ...(sidecar ? { sidecar } : {}) };
+  return {
+    path,
+    bytes,
+    mtime: info.mtime,
+    ...(commits ? { gitDate: commits.first, gitUpdated: commits.last } : {}),
+    ...(dirty ? { dirty } : {}),
+    ...(sidecar ? { sidecar } : {}),
+  };
 }
 
 async function readSidecar(documentPath: string): Promise<Record<string, unknown> | undefined> {
@@ -82,23 +93,57 @@ async function listFiles(root: string, dir: string): Promise<string[]> {
   return files;
 }
 
-/** The first commit that added each file, from one `git log` over the folder (none outside a repository). */
-export async function firstCommitDates(dir: string): Promise<Map<string, Date>> {
-  const dates = new Map<string, Date>();
-  let out: string;
+interface CommitDates {
+  first: Date;
+  last: Date;
+}
+
+interface GitHistory {
+  files: Map<string, CommitDates>;
+  /** Files whose working copy differs from the last commit. */
+  dirty: Set<string>;
+  deleted: string[];
+}
+
+/**
+ * What git knows about the folder, from one `git log` and one `git status`:
+ * when each file was first and last committed, which files have uncommitted
+ * edits, and which were deleted. Outside a repository everything is empty.
+ */
+export async function gitHistory(dir: string): Promise<GitHistory> {
+  const history: GitHistory = { files: new Map(), dirty: new Set(), deleted: [] };
   try {
     const prefix = (await run('git', ['rev-parse', '--show-prefix'], { cwd: dir })).stdout.trim();
-    out = (await run('git', ['log', '--diff-filter=A', '--format=%x01%cI', '--name-only', '--no-renames', '-z', '--', '.'], { cwd: dir, maxBuffer: 256 * 1024 * 1024 })).stdout;
-    // Newest commits come first, so the last date seen for a path is its first commit.
+    const log = (await run('git', ['log', '--format=%x01%cI', '--name-status', '--no-renames', '-z', '--', '.'], { cwd: dir, maxBuffer: 512 * 1024 * 1024 })).stdout;
+    const status = (await run('git', ['status', '--porcelain', '-z', '--untracked-files=no', '--', '.'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 })).stdout;
+    const deletedAt = new Map<string, number>();
+    // Newest commits come first: the first date seen for a path is its last commit, the last seen its first.
     let current: Date | undefined;
-    for (const field of out.split(/[\0\n]/)) {
-      if (field.startsWith('\u0001')) current = new Date(field.slice(1));
-      else if (field && current && field.startsWith(prefix)) dates.set(field.slice(prefix.length), current);
+    const fields = log.split(/\0|\n/).filter(Boolean);
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!;
+      if (field.startsWith('\u0001')) {
+        current = new Date(field.slice(1));
+        continue;
+      }
+      const path = fields[++i];
+      if (!current || path === undefined || !path.startsWith(prefix)) continue;
+      const relative = path.slice(prefix.length);
+      if (field === 'D') {
+        if (!deletedAt.has(relative)) deletedAt.set(relative, current.getTime());
+        continue;
+      }
+      const known = history.files.get(relative);
+      history.files.set(relative, { first: current, last: known?.last ?? current });
+    }
+    history.deleted = [...deletedAt.keys()].sort();
+    for (const entry of status.split('\0')) {
+      if (entry.length > 3 && (entry[0] === 'M' || entry[1] === 'M') && entry.slice(3).startsWith(prefix)) history.dirty.add(entry.slice(3 + prefix.length));
     }
   } catch {
-    return dates;
+    return history;
   }
-  return dates;
+  return history;
 }
 
 function readFailure(error: unknown): string {

@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import type { Catalog, FeedSpec } from '../catalog/index.js';
+import type { Catalog, FeedSpec, Group } from '../catalog/index.js';
 import { renderAtom } from '../render/atom.js';
-import { renderIndex, renderItemPage, STYLESHEET } from '../render/html.js';
+import { renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
 import { renderJsonFeed } from '../render/jsonfeed.js';
 import { CONTENT_TYPES, feedPath, type FeedFormat } from '../render/links.js';
+import { renderOpml } from '../render/opml.js';
 import { renderRss } from '../render/rss.js';
+import { renderSitemap } from '../render/sitemap.js';
 import { itemPath } from '../urls.js';
 
 /** One published file: what the server answers at `path` and the static export writes to `file`. */
 export interface Resource {
   path: string;
   file: string;
+  /** 200, or 410 for the page of a deleted item (not written by the static export). */
+  status: 200 | 410;
   type: string;
   body: Buffer;
   /** The body compressed once, when the site is rendered; served and exported as-is. */
@@ -32,21 +36,36 @@ const RENDERERS: Record<FeedFormat, (site: Catalog['site'], spec: FeedSpec) => s
   json: renderJsonFeed,
 };
 
+export const OPML_TYPE = 'text/x-opml; charset=utf-8';
+export const XML_TYPE = 'application/xml; charset=utf-8';
+
 export function renderSite(catalog: Catalog): SiteMap {
   const resources = new Map<string, Resource>();
-  const add = (path: string, file: string, type: string, text: string, lastModified: Date): void => {
+  const add = (path: string, file: string, type: string, text: string, lastModified: Date, status: 200 | 410 = 200): void => {
     const body = Buffer.from(text, 'utf8');
-    resources.set(path, { path, file, type, body, ...compress(body), lastModified, etag: etagOf(body) });
+    resources.set(path, { path, file, status, type, body, ...compress(body), lastModified, etag: etagOf(body) });
   };
-  for (const format of Object.keys(RENDERERS) as FeedFormat[]) {
-    const path = feedPath(catalog.main, format);
-    add(path, path.slice(1), CONTENT_TYPES[format], RENDERERS[format](catalog.site, catalog.main), catalog.main.updated);
-  }
-  add('/', 'index.html', CONTENT_TYPES.html, renderIndex(catalog), catalog.updated);
+  const addGroup = (group: Group): void => {
+    for (const spec of group.feeds) {
+      for (const format of Object.keys(RENDERERS) as FeedFormat[]) {
+        const path = feedPath(spec, format);
+        add(path, path.slice(1), CONTENT_TYPES[format], RENDERERS[format](catalog.site, spec), spec.updated);
+      }
+    }
+    const page = group.feeds[0]!.page;
+    add(page, `${page.slice(1)}index.html`, CONTENT_TYPES.html, renderGroupPage(catalog, group), group.feeds[0]!.updated);
+  };
+  for (const group of [catalog.home, ...catalog.sections, ...catalog.tags]) addGroup(group);
   add('/style.css', 'style.css', CONTENT_TYPES.css, STYLESHEET, new Date(0));
+  add('/opml.xml', 'opml.xml', OPML_TYPE, renderOpml(catalog), catalog.updated);
+  add('/sitemap.xml', 'sitemap.xml', XML_TYPE, renderSitemap(catalog), catalog.updated);
   for (const item of catalog.items) {
     // items/<key>.html is what static hosts serve for /items/<key> ("clean URLs").
     add(itemPath(item.key), `items/${item.key}.html`, CONTENT_TYPES.html, renderItemPage(catalog, item), item.updated);
+  }
+  if (catalog.gone.length > 0) {
+    const gone = renderGonePage(catalog);
+    for (const key of catalog.gone) add(itemPath(key), `items/${key}.html`, CONTENT_TYPES.html, gone, catalog.updated, 410);
   }
   return resources;
 }

@@ -13,6 +13,8 @@ export async function writeStatic(site: SiteMap, outDir: string): Promise<void> 
   const staging = `${out}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   for (const resource of site.values()) {
+    // A file cannot say "410 Gone"; a deleted item's page is simply absent from the export.
+    if (resource.status !== 200) continue;
     const file = join(staging, resource.file);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, resource.body);

@@ -1,19 +1,22 @@
 import { readFileSync } from 'node:fs';
-import type { Catalog, Group, Site } from '../catalog/index.js';
+import type { Catalog, FeedSpec, Group, Site } from '../catalog/index.js';
 import { itemUrl } from '../catalog/index.js';
 import type { Item } from '../types.js';
 import { escapeMarkup as x } from '../text/escape.js';
 import { rfc3339 } from '../text/dates.js';
-import { feedUrl } from './links.js';
+import { feedPath, feedUrl } from './links.js';
 
 /** The stylesheet is a file of its own: the Content-Security-Policy forbids inline styles and scripts. */
 export const STYLESHEET = readFileSync(new URL('../../assets/style.css', import.meta.url), 'utf8');
 
 interface PageParts {
   title: string;
-  /** Feeds offered for autodiscovery, as a (title, base) pair; the main feed always comes first. */
-  feeds: { title: string; base: string }[];
+  description: string;
+  /** Feeds offered for autodiscovery; the page's own feed first. */
+  feeds: FeedSpec[];
   canonical: string;
+  type: 'website' | 'article';
+  image?: string;
   body: string;
 }
 
@@ -23,6 +26,17 @@ function page(site: Site, parts: PageParts): string {
     `<link rel="alternate" type="application/atom+xml" title="${x(feed.title)} (Atom)" href="${x(feedUrl(site, feed, 'atom'))}">`,
     `<link rel="alternate" type="application/feed+json" title="${x(feed.title)} (JSON Feed)" href="${x(feedUrl(site, feed, 'json'))}">`,
   ]);
+  const own = parts.feeds[0];
+  const meta = [
+    `<meta name="description" content="${x(parts.description)}">`,
+    `<meta property="og:type" content="${parts.type}">`,
+    `<meta property="og:title" content="${x(parts.title)}">`,
+    `<meta property="og:description" content="${x(parts.description)}">`,
+    `<meta property="og:url" content="${x(parts.canonical)}">`,
+    `<meta property="og:site_name" content="${x(site.title)}">`,
+    ...(parts.image ?? site.logo ? [`<meta property="og:image" content="${x((parts.image ?? site.logo)!)}">`] : []),
+    ...(site.icon ? [`<link rel="icon" href="${x(site.icon)}">`] : []),
+  ];
   return `<!doctype html>
 <html lang="${x(site.language)}">
 <head>
@@ -30,17 +44,22 @@ function page(site: Site, parts: PageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${x(parts.title)}</title>
 <link rel="canonical" href="${x(parts.canonical)}">
+${meta.join('\n')}
 ${discovery.join('\n')}
 <link rel="stylesheet" href="/style.css">
 </head>
 <body>
 <header class="site"><h1><a href="/">${x(site.title)}</a></h1>
-<nav class="feeds">Subscribe: <a href="/rss.xml">RSS</a> <a href="/atom.xml">Atom</a> <a href="/feed.json">JSON Feed</a></nav></header>
+${own ? feedNav(own) : ''}</header>
 ${parts.body}
-<footer>Published with Wirefeed.</footer>
+<footer>Published with Wirefeed. <a href="/opml.xml">All feeds (OPML)</a></footer>
 </body>
 </html>
 `;
+}
+
+function feedNav(feed: FeedSpec): string {
+  return `<nav class="feeds">Subscribe: <a href="${x(feedPath(feed, 'rss'))}">RSS</a> <a href="${x(feedPath(feed, 'atom'))}">Atom</a> <a href="${x(feedPath(feed, 'json'))}">JSON Feed</a></nav>`;
 }
 
 // Dates are shown in UTC so the page is the same whatever the build machine's time zone.
@@ -50,54 +69,105 @@ function date(d: Date): string {
   return `<time datetime="${rfc3339(d)}">${DAY.format(d)}</time>`;
 }
 
-function tagList(item: Item): string {
-  if (item.tags.length === 0) return '';
-  return `<ul class="tags">${item.tags.map((t) => `<li>${x(t.name)}</li>`).join('')}</ul>`;
+/** Links from names to their group pages, built once per catalog. */
+interface GroupLinks {
+  section(name: string): string;
+  tag(name: string): string;
 }
 
-function summaryCard(site: Site, item: Item): string {
+function groupLinks(catalog: Catalog): GroupLinks {
+  const sections = new Map(catalog.sections.map((g) => [g.name, g.base]));
+  const tags = new Map(catalog.tags.map((g) => [g.name, g.base]));
+  return {
+    section: (name) => `${sections.get(name) ?? ''}/`,
+    tag: (name) => `${tags.get(name) ?? ''}/`,
+  };
+}
+
+function tagList(item: Item, links: GroupLinks): string {
+  if (item.tags.length === 0) return '';
+  return `<ul class="tags">${item.tags.map((t) => `<li><a href="${x(links.tag(t.name))}">${x(t.name)}</a></li>`).join('')}</ul>`;
+}
+
+function meta(item: Item, links: GroupLinks): string {
+  return `<p class="meta"><a class="section" href="${x(links.section(item.section))}">${x(item.section)}</a> · ${date(item.published)} · ${item.readingMinutes} min read${
+    item.author ? ` · ${x(item.author)}` : ''
+  }</p>`;
+}
+
+function summaryCard(site: Site, item: Item, links: GroupLinks): string {
   return `<article class="summary">
-<p class="meta"><span class="section">${x(item.section)}</span> · ${date(item.published)} · ${item.readingMinutes} min read</p>
+${meta(item, links)}
 <h2><a href="${x(itemUrl(site, item))}">${x(item.title)}</a></h2>
 <p>${x(item.summary)}</p>
-${tagList(item)}
+${tagList(item, links)}
 </article>`;
 }
 
 function sectionNav(sections: readonly Group[]): string {
   if (sections.length === 0) return '';
-  return `<nav class="sections">Sections: ${sections.map((s) => `<a href="/categories/${s.slug}/">${x(s.name)}</a>`).join(' ')}</nav>`;
+  return `<nav class="sections">Sections: ${sections.map((s) => `<a href="${x(s.base)}/">${x(s.name)}</a>`).join(' ')}</nav>`;
 }
 
 /** The home page: the main feed's items with their summaries, sections and tags. */
 export function renderIndex(catalog: Catalog): string {
-  const { site, main } = catalog;
+  return renderGroupPage(catalog, catalog.home);
+}
+
+/** The page of a group (the home page, a section or a tag): its subscription feed's items. */
+export function renderGroupPage(catalog: Catalog, group: Group): string {
+  const { site } = catalog;
+  const links = groupLinks(catalog);
+  const feed = group.feeds[0]!;
+  const isHome = group === catalog.home;
   return page(site, {
-    title: site.title,
-    feeds: [main],
-    canonical: `${site.url}/`,
+    title: isHome ? site.title : `${group.name} — ${site.title}`,
+    description: isHome ? site.description : `${group.name}: latest items from ${site.title}`,
+    feeds: isHome ? [feed] : [feed, catalog.main],
+    canonical: site.url + feed.page,
+    type: 'website',
     body: `<main>
-<p>${x(site.description)}</p>
+${isHome ? `<p>${x(site.description)}</p>` : `<h2 class="group">${x(group.name)}</h2>`}
 ${sectionNav(catalog.sections)}
-${main.items.map((item) => summaryCard(site, item)).join('\n')}
+${feed.items.map((item) => summaryCard(site, item, links)).join('\n')}
 </main>`,
   });
 }
 
 /** One item's page: the clean article. */
 export function renderItemPage(catalog: Catalog, item: Item): string {
-  const { site, main } = catalog;
+  const { site } = catalog;
+  const links = groupLinks(catalog);
   return page(site, {
     title: `${item.title} — ${site.title}`,
-    feeds: [main],
+    description: item.summary,
+    feeds: [catalog.main],
     canonical: itemUrl(site, item),
+    type: 'article',
+    ...(item.image ? { image: item.image } : {}),
     body: `<main>
 <article class="item">
-<p class="meta"><span class="section">${x(item.section)}</span> · ${date(item.published)} · ${item.readingMinutes} min read${item.author ? ` · ${x(item.author)}` : ''}</p>
+${meta(item, links)}
 <h1>${x(item.title)}</h1>
 ${item.contentHtml}
-${tagList(item)}
+${tagList(item, links)}
 </article>
+</main>`,
+  });
+}
+
+/** What a deleted item's address answers (with 410 Gone). */
+export function renderGonePage(catalog: Catalog): string {
+  const { site } = catalog;
+  return page(site, {
+    title: `Gone — ${site.title}`,
+    description: 'This item was removed.',
+    feeds: [catalog.main],
+    canonical: `${site.url}/`,
+    type: 'website',
+    body: `<main>
+<h2>This item was removed</h2>
+<p>It is no longer published. <a href="/">Latest items</a></p>
 </main>`,
   });
 }

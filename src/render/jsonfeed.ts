@@ -12,6 +12,10 @@ export function renderJsonFeed(site: Site, spec: FeedSpec): string {
     home_page_url: homeUrl(site, spec),
     feed_url: feedUrl(site, spec, 'json'),
     description: spec.description,
+    ...(site.icon ? { icon: site.icon, favicon: site.icon } : {}),
+    // JSON Feed pages to older items with next_url; the archive pages are those older items.
+    ...(spec.links.prevArchive !== undefined ? { next_url: feedUrl(site, { base: spec.links.prevArchive }, 'json') } : {}),
+    ...(site.hub ? { hubs: [{ type: 'WebSub', url: site.hub }] } : {}),
     language: site.language,
     authors: [author(site.author)],
     items: spec.items.map((item) => renderItem(site, item)),

@@ -3,7 +3,7 @@ import { itemUrl } from '../catalog/index.js';
 import type { Item } from '../types.js';
 import { rfc822 } from '../text/dates.js';
 import { escapeMarkup } from '../text/escape.js';
-import { feedUrl, homeUrl, sectionScheme, tagScheme } from './links.js';
+import { feedLinks, homeUrl, imageType, sectionScheme, tagScheme } from './links.js';
 
 /**
  * Plain text in RSS: the RSS Best Practices Profile (and the W3C validator's
@@ -26,7 +26,9 @@ function html(markup: string): string {
 export function renderRss(site: Site, spec: FeedSpec): string {
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${
+      spec.archived ? ' xmlns:fh="http://purl.org/syndication/history/1.0"' : ''
+    }${spec.items.some((item) => item.image) ? ' xmlns:media="http://search.yahoo.com/mrss/"' : ''}>`,
     '<channel>',
     `<title>${x(spec.title)}</title>`,
     `<link>${x(homeUrl(site, spec))}</link>`,
@@ -35,7 +37,14 @@ export function renderRss(site: Site, spec: FeedSpec): string {
     `<lastBuildDate>${rfc822(spec.updated)}</lastBuildDate>`,
     '<generator>Wirefeed</generator>',
     '<docs>https://www.rssboard.org/rss-specification</docs>',
-    `<atom:link href="${x(feedUrl(site, spec, 'rss'))}" rel="self" type="application/rss+xml"/>`,
+    ...(site.logo ? [`<image><url>${x(site.logo)}</url><title>${x(spec.title)}</title><link>${x(homeUrl(site, spec))}</link></image>`] : []),
+    ...feedLinks(site, spec, 'rss').map(([rel, href]) =>
+      rel === 'self' || rel === 'current' || rel.endsWith('archive')
+        ? `<atom:link href="${x(href)}" rel="${rel}" type="application/rss+xml"/>`
+        : `<atom:link href="${x(href)}" rel="${rel}"/>`,
+    ),
+    // RFC 5005 §4: an archive page says so, so aggregators know it will not change.
+    ...(spec.archived ? ['<fh:archive/>'] : []),
     ...spec.items.map((item) => renderItem(site, item)),
     '</channel>',
     '</rss>',
@@ -60,7 +69,13 @@ function renderItem(site: Site, item: Item): string {
     ...categories,
     // description is HTML to readers, so the plain-text summary is escaped as HTML first.
     `<description>${html(escapeMarkup(item.summary))}</description>`,
+    ...(item.image ? [`<media:content url="${x(item.image)}" medium="image"${typeAttr(item.image)}/>`] : []),
     `<content:encoded>${html(item.contentHtml)}</content:encoded>`,
     '</item>',
   ].join('\n');
+}
+
+function typeAttr(url: string): string {
+  const type = imageType(url);
+  return type ? ` type="${type}"` : '';
 }

@@ -60,9 +60,11 @@ const DUBLIN_CORE = [
 
 // Extension elements the harness knows the validator's rules for. Others are reported: the
 // harness cannot vouch that the validator accepts them.
+// RFC 5005 fh:archive/fh:complete are channel extensions the validator accepts (extension.py,
+// do_fh_archive); media:content is its Media RSS item extension (media.py).
 const EXTENSIONS: Record<string, readonly string[]> = {
-  channel: [`${NS.atom} link`, ...DUBLIN_CORE],
-  item: [`${NS.content} encoded`, ...DUBLIN_CORE],
+  channel: [`${NS.atom} link`, `${NS.fh} archive`, `${NS.fh} complete`, ...DUBLIN_CORE],
+  item: [`${NS.content} encoded`, `${NS.media} content`, ...DUBLIN_CORE],
 };
 
 // Core element / extension element pairs that say the same thing: the validator warns
@@ -267,9 +269,21 @@ function itemProblems(item: XElement, raw: RawSources): string[] {
     ...[...core('description'), ...childrenNamed(item, NS.content, 'encoded')].flatMap(htmlProblems),
     ...descriptionOrderProblems(item),
     ...core('enclosure').flatMap(enclosureProblems),
+    ...childrenNamed(item, NS.media, 'content').flatMap(mediaContentProblems),
     ...core('source').flatMap(sourceProblems),
     ...checkText(childrenNamed(item, NS.dc, 'creator'), (value, where) => (value ? null : `NotBlank: ${where} should not be blank`)),
     ...sameMeaningProblems(item, ITEM_SAME_MEANING, 'DuplicateItemSemantics'),
+  ];
+}
+
+// media:content needs a url (MissingAttribute), a full http(s) URL; medium is one of the
+// Media RSS enumeration (InvalidMediaMedium).
+function mediaContentProblems(content: XElement): string[] {
+  const url = attr(content, 'url');
+  const medium = attr(content, 'medium');
+  return [
+    ...(url === undefined ? [`MissingAttribute: ${content.path} needs a url attribute`] : /^https?:\/\/[^\s/]+/.test(url) ? [] : [`InvalidFullLink: ${content.path}: url "${url}" is not a full URL`]),
+    ...(medium === undefined || ['image', 'audio', 'video', 'document', 'executable'].includes(medium) ? [] : [`InvalidMediaMedium: ${content.path}: medium "${medium}"`]),
   ];
 }
 

@@ -6,6 +6,8 @@ export const NS = {
   dc: 'http://purl.org/dc/elements/1.1/',
   content: 'http://purl.org/rss/1.0/modules/content/',
   xhtml: 'http://www.w3.org/1999/xhtml',
+  fh: 'http://purl.org/syndication/history/1.0',
+  media: 'http://search.yahoo.com/mrss/',
 } as const;
 
 interface XAttr {

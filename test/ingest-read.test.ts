@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSeeds } from '../src/ingest/read.js';
+import { ingestDocument } from '../src/ingest/index.js';
+
+function git(cwd: string, date: string, ...args: string[]): void {
+  execFileSync('git', args, {
+    cwd,
+    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    stdio: 'ignore',
+  });
+}
+
+describe('readSeeds', () => {
+  it('reads documents in sorted order with sidecars, skipping dotfiles and sidecars themselves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-read-'));
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'b.txt'), 'B\n\nBody.');
+    writeFileSync(join(dir, 'sub', 'a.txt'), 'A\n\nBody.');
+    writeFileSync(join(dir, 'b.meta.yaml'), 'author: Ana\n');
+    writeFileSync(join(dir, '.hidden.txt'), 'H\n\nBody.');
+    const read = await readSeeds(dir);
+    expect(read.documents.map((d) => d.path)).toEqual(['b.txt', 'sub/a.txt']);
+    expect(read.documents[0]?.sidecar).toEqual({ author: 'Ana' });
+  });
+  it('refuses symlinks that leave the folder and names them', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'wf-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'Secret\n\nBody.');
+    const dir = mkdtempSync(join(tmpdir(), 'wf-read-'));
+    symlinkSync(join(outside, 'secret.txt'), join(dir, 'link.txt'));
+    const read = await readSeeds(dir);
+    expect(read.documents).toEqual([]);
+    expect(read.failures).toEqual([{ path: 'link.txt', reason: 'is a symlink to a file outside the seeds folder' }]);
+  });
+  it('dates from git: first commit publishes, a later commit updates, an uncommitted edit updates at its mtime; deletions are remembered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-git-'));
+    git(dir, '2024-01-01T00:00:00Z', 'init', '-q');
+    writeFileSync(join(dir, 'kept.txt'), 'Kept\n\nFirst version.');
+    writeFileSync(join(dir, 'edited.txt'), 'Edited\n\nFirst version.');
+    writeFileSync(join(dir, 'dirty.txt'), 'Dirty\n\nFirst version.');
+    writeFileSync(join(dir, 'gone_0123456789abcdef.txt'), 'Gone\n\nBody.');
+    git(dir, '2024-01-01T00:00:00Z', 'add', '.');
+    git(dir, '2024-01-01T00:00:00Z', 'commit', '-qm', 'add');
+    writeFileSync(join(dir, 'edited.txt'), 'Edited\n\nSecond version.');
+    rmSync(join(dir, 'gone_0123456789abcdef.txt'));
+    git(dir, '2024-02-01T00:00:00Z', 'commit', '-qam', 'edit and delete');
+    writeFileSync(join(dir, 'dirty.txt'), 'Dirty\n\nUncommitted edit.');
+    utimesSync(join(dir, 'dirty.txt'), new Date('2024-03-01T00:00:00Z'), new Date('2024-03-01T00:00:00Z'));
+    const read = await readSeeds(dir);
+    const dated = Object.fromEntries(read.documents.map((raw) => {
+      const doc = ingestDocument(raw);
+      return [raw.path, [doc.dateSource, doc.date.toISOString().slice(0, 10), doc.updated.toISOString().slice(0, 10)]];
+    }));
+    expect(dated).toEqual({
+      'dirty.txt': ['git', '2024-01-01', '2024-03-01'],
+      'edited.txt': ['git', '2024-01-01', '2024-02-01'],
+      'kept.txt': ['git', '2024-01-01', '2024-01-01'],
+    });
+    expect(read.deleted).toEqual(['gone_0123456789abcdef.txt']);
+  });
+});

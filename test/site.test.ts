@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { buildCatalog } from '../src/catalog/index.js';
+import { renderSite } from '../src/publish/site.js';
+import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
+import { makeItem, SITE } from './support/items.js';
+
+const items = [
+  makeItem('a', { section: 'World', tags: [{ name: 'Padrino López', kind: 'person' }], image: 'https://img.example/lead.jpg' }),
+  makeItem('b', { section: 'Sport', tags: [{ name: 'Padrino Lopez', kind: 'person' }], published: new Date('2024-02-01T00:00:00Z') }),
+];
+const site = { ...SITE, icon: 'https://img.example/icon.png', logo: 'https://img.example/logo.png', hub: 'https://hub.example/' };
+const map = renderSite(buildCatalog(site, items, { limit: 50, gone: ['deleted-key', 'a'] }));
+const text = (path: string): string => map.get(path)!.body.toString('utf8');
+
+describe('the published site', () => {
+  it('has feeds and a page for every section and tag, with distinct slugs for names that slug alike', () => {
+    for (const base of ['/categories/world', '/categories/sport', '/tags/padrino-lopez', '/tags/padrino-lopez-2']) {
+      for (const file of ['rss.xml', 'atom.xml', 'feed.json']) expect(map.has(`${base}/${file}`), `${base}/${file}`).toBe(true);
+      expect(map.get(`${base}/`)?.file).toBe(`${base.slice(1)}/index.html`);
+    }
+    expect(text('/tags/padrino-lopez-2/feed.json')).toContain('Padrino López');
+  });
+  it('lists every feed in OPML 2.0', () => {
+    const opml = text('/opml.xml');
+    expect(opml).toContain('<opml version="2.0">');
+    for (const path of ['/rss.xml', '/categories/world/rss.xml', '/categories/sport/rss.xml', '/tags/padrino-lopez/rss.xml', '/tags/padrino-lopez-2/rss.xml']) {
+      expect(opml).toContain(`xmlUrl="http://localhost:3000${path}"`);
+    }
+  });
+  it('lists every page in sitemap.xml', () => {
+    const sitemap = text('/sitemap.xml');
+    for (const path of ['/', '/categories/world/', '/tags/padrino-lopez-2/', '/items/a', '/items/b']) expect(sitemap).toContain(`<loc>http://localhost:3000${path}</loc>`);
+  });
+  it('answers 410 Gone for deleted items only, and never exports them as files', () => {
+    expect(map.get('/items/deleted-key')?.status).toBe(410);
+    expect(map.get('/items/a')?.status).toBe(200);
+  });
+  it('carries the lead image, site icon, logo and hub in every format, still valid', () => {
+    const rss = text('/rss.xml');
+    const atom = text('/atom.xml');
+    const json = JSON.parse(text('/feed.json'));
+    expect(rss).toContain('<media:content url="https://img.example/lead.jpg" medium="image" type="image/jpeg"/>');
+    expect(rss).toContain('<image><url>https://img.example/logo.png</url>');
+    expect(rss).toContain('<atom:link href="https://hub.example/" rel="hub"/>');
+    expect(atom).toContain('<link rel="enclosure" type="image/jpeg" href="https://img.example/lead.jpg"/>');
+    expect(atom).toContain('<icon>https://img.example/icon.png</icon>');
+    expect(atom).toContain('<logo>https://img.example/logo.png</logo>');
+    expect(json.items.find((i: { url: string }) => i.url.endsWith('/items/a')).image).toBe('https://img.example/lead.jpg');
+    expect(json.icon).toBe('https://img.example/icon.png');
+    expect(json.hubs).toEqual([{ type: 'WebSub', url: 'https://hub.example/' }]);
+    expect(rssRules(rss)).toEqual([]);
+    expect(atomRules(atom)).toEqual([]);
+    expect(jsonFeedRules(text('/feed.json'))).toEqual([]);
+  });
+  it('gives item pages canonical and Open Graph tags', () => {
+    const page = text('/items/a');
+    expect(page).toContain('<link rel="canonical" href="http://localhost:3000/items/a">');
+    expect(page).toContain('<meta property="og:type" content="article">');
+    expect(page).toContain('<meta property="og:image" content="https://img.example/lead.jpg">');
+    expect(page).toContain('<a class="section" href="/categories/world/">World</a>');
+    expect(page).toContain('<a href="/tags/padrino-lopez-2/">Padrino López</a>');
+  });
+});
