@@ -2,8 +2,9 @@ import { loadRules } from '../normalize/index.js';
 import { runPipeline, type PipelineResult } from '../pipeline.js';
 import { readSeeds } from '../ingest/read.js';
 import { writeStatic } from '../publish/static.js';
-import { createApp, listen, SiteHolder } from '../publish/server.js';
-import type { DocumentFailure } from '../types.js';
+import { createApp, listen, shutdown, SiteHolder } from '../publish/server.js';
+import { lastGoodDocuments, watchSeeds, type Watcher } from '../publish/watch.js';
+import type { DocumentFailure, RawDocument } from '../types.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './options.js';
 
 const SITE = {
@@ -34,7 +35,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
 }
 
-async function buildInMemory(options: CliOptions, env: NodeJS.ProcessEnv): Promise<{ result: PipelineResult; failures: DocumentFailure[] }> {
+/** `keep` (watch mode) publishes a failing document's last good version instead of dropping it. */
+async function buildInMemory(options: CliOptions, env: NodeJS.ProcessEnv, keep?: ReturnType<typeof lastGoodDocuments>): Promise<{ result: PipelineResult; failures: DocumentFailure[] }> {
   let read;
   try {
     read = await readSeeds(options.seeds);
@@ -42,16 +44,22 @@ async function buildInMemory(options: CliOptions, env: NodeJS.ProcessEnv): Promi
     throw new Error(`cannot read the seeds folder "${options.seeds}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`);
   }
   const epoch = sourceDateEpoch(env);
-  const result = runPipeline(read.documents, {
-    site: { ...SITE, url: options.siteUrl },
-    limit: options.limit,
-    rules: loadRules(),
-    deleted: read.deleted,
-    ...(epoch ? { sourceDateEpoch: epoch } : {}),
-  });
-  const failures = [...read.failures, ...result.failures].sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const failure of failures) process.stderr.write(`${options.seeds}/${failure.path}: skipped: ${failure.reason}\n`);
+  const run = (documents: RawDocument[]): PipelineResult =>
+    runPipeline(documents, {
+      site: { ...SITE, url: options.siteUrl },
+      limit: options.limit,
+      rules: loadRules(),
+      deleted: read.deleted,
+      ...(epoch ? { sourceDateEpoch: epoch } : {}),
+    });
+  const { result, failures, kept } = keep ? keep(read, run) : withoutKeeping(read.failures, run(read.documents));
+  failures.sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const failure of failures) process.stderr.write(`${options.seeds}/${failure.path}: ${kept.has(failure.path) ? 'kept its last good version' : 'skipped'}: ${failure.reason}\n`);
   return { result, failures };
+}
+
+function withoutKeeping(readFailures: DocumentFailure[], result: PipelineResult): { result: PipelineResult; failures: DocumentFailure[]; kept: Set<string> } {
+  return { result, failures: [...readFailures, ...result.failures], kept: new Set() };
 }
 
 async function build(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
@@ -64,21 +72,54 @@ async function build(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
   return failures.length > 0 ? 1 : 0;
 }
 
+/**
+ * Listens first (so /healthz answers and /readyz says "starting" during the
+ * build), then loads the site; with --watch, rebuilds swap it whole.
+ */
 async function serve(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
-  const { result } = await buildInMemory(options, env);
-  const holder = new SiteHolder(result.site);
-  const server = await listen(createApp(holder), options.port, options.host);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  process.stdout.write(`Serving ${result.catalog.items.length} items at http://${options.host}:${port}/ (feeds link to ${options.siteUrl})\n`);
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      server.close(() => resolve(0));
-      server.closeIdleConnections();
+  const holder = new SiteHolder();
+  const app = createApp(holder, { maxAge: options.maxAge, trustProxy: options.trustProxy, pollLimit: options.pollLimit, accessLog: options.accessLog });
+  const server = await listen(app, options.port, options.host);
+  let watcher: Watcher | undefined;
+  // Signals are handled from the moment the port is open, also during the first build.
+  let stop!: () => void;
+  const stopped = new Promise<number>((resolve) => {
+    stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      watcher?.close();
+      void shutdown(server, holder).then(() => resolve(0));
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  const keep = options.watch ? lastGoodDocuments() : undefined;
+  let result: PipelineResult;
+  try {
+    ({ result } = await buildInMemory(options, env, keep));
+  } catch (error) {
+    stop();
+    await stopped;
+    throw error;
+  }
+  if (holder.stopping) return stopped;
+  holder.set(result.site);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  process.stdout.write(`Serving ${result.catalog.items.length} items at http://${options.host}:${port}/ (feeds link to ${options.siteUrl})\n`);
+  if (keep) {
+    watcher = watchSeeds({
+      dir: options.seeds,
+      rebuild: async () => {
+        const started = performance.now();
+        const { result: next } = await buildInMemory(options, env, keep);
+        holder.set(next.site);
+        process.stdout.write(`Rebuilt ${next.catalog.items.length} items in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+      },
+      onError: (message) => process.stderr.write(`wirefeed: ${message}\n`),
+    });
+  }
+  return stopped;
 }
 
 function sourceDateEpoch(env: NodeJS.ProcessEnv): Date | undefined {

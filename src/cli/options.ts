@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { LogFormat } from '../publish/http/log.js';
+import { parsePollLimit, type PollLimit } from '../publish/http/poll-limit.js';
 
 export class UsageError extends Error {}
 
@@ -10,6 +12,16 @@ export interface CliOptions {
   limit: number;
   port: number;
   host: string;
+  /** serve: rebuild and swap the site when files in `seeds` change. */
+  watch: boolean;
+  /** serve: Cache-Control max-age in seconds. */
+  maxAge: number;
+  /** serve: honour X-Forwarded-Proto/-Host/-For. */
+  trustProxy: boolean;
+  /** serve: per-client request limit; undefined is off. */
+  pollLimit?: PollLimit;
+  /** serve: access log format; undefined picks one from the environment. */
+  accessLog?: LogFormat;
 }
 
 const SPEC = {
@@ -19,12 +31,16 @@ const SPEC = {
   limit: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  watch: { type: 'boolean' },
+  'max-age': { type: 'string' },
+  'trust-proxy': { type: 'boolean' },
+  'poll-limit': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const ALLOWED: Record<string, readonly string[]> = {
   build: ['seeds', 'out', 'site-url', 'limit', 'help'],
-  serve: ['seeds', 'port', 'host', 'site-url', 'limit', 'help'],
+  serve: ['seeds', 'port', 'host', 'site-url', 'limit', 'watch', 'max-age', 'trust-proxy', 'poll-limit', 'help'],
 };
 
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): { command: string; options: CliOptions; help: boolean } {
@@ -54,12 +70,34 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       limit: integer('--limit', values.limit as string | undefined, 50, 0, 1_000_000),
       port,
       host: (values.host as string | undefined) ?? env.HOST ?? base.host,
+      watch: values.watch === true || flag(env.WIREFEED_WATCH),
+      maxAge: integer('--max-age', (values['max-age'] as string | undefined) ?? env.WIREFEED_MAX_AGE, 300, 0, 31_536_000),
+      trustProxy: values['trust-proxy'] === true || flag(env.WIREFEED_TRUST_PROXY),
+      ...pollLimit((values['poll-limit'] as string | undefined) ?? env.WIREFEED_POLL_LIMIT),
+      ...accessLog(env.WIREFEED_ACCESS_LOG),
     },
   };
 }
 
+function flag(raw: string | undefined): boolean {
+  return raw !== undefined && /^(?:1|true|yes|on)$/i.test(raw);
+}
+
+function pollLimit(raw: string | undefined): { pollLimit?: PollLimit } {
+  if (raw === undefined || raw === '' || raw === '0') return {};
+  const limit = parsePollLimit(raw);
+  if (!limit) throw new UsageError(`--poll-limit must be N (requests per minute per client) or N/SECONDS, got "${raw}"`);
+  return { pollLimit: limit };
+}
+
+function accessLog(raw: string | undefined): { accessLog?: LogFormat } {
+  if (raw === undefined || raw === '') return {};
+  if (raw !== 'json' && raw !== 'text' && raw !== 'off') throw new UsageError(`WIREFEED_ACCESS_LOG must be json, text or off, got "${raw}"`);
+  return { accessLog: raw };
+}
+
 function defaults(env: NodeJS.ProcessEnv, port: number): CliOptions {
-  return { seeds: 'seeds', out: 'feeds', siteUrl: `http://localhost:${port}`, limit: 50, port, host: env.HOST ?? '127.0.0.1' };
+  return { seeds: 'seeds', out: 'feeds', siteUrl: `http://localhost:${port}`, limit: 50, port, host: env.HOST ?? '127.0.0.1', watch: false, maxAge: 300, trustProxy: false };
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -83,6 +121,7 @@ function checkUrl(raw: string): string {
 export const USAGE = `Usage:
   wirefeed build [--seeds DIR] [--out DIR] [--site-url URL] [--limit N]
   wirefeed serve [--seeds DIR] [--port N] [--host H] [--site-url URL] [--limit N]
+                 [--watch] [--max-age S] [--trust-proxy] [--poll-limit N[/S]]
 
   --seeds DIR      documents to publish (default: seeds)
   --out DIR        where build writes the static site (default: feeds)
@@ -90,6 +129,11 @@ export const USAGE = `Usage:
   --limit N        items in each subscription feed, 0 for all (default: 50)
   --port N         port to listen on (default: $PORT or 3000)
   --host H         address to listen on (default: $HOST or 127.0.0.1)
+  --watch          rebuild and swap the site when seeds change ($WIREFEED_WATCH=1)
+  --max-age S      Cache-Control max-age in seconds (default: $WIREFEED_MAX_AGE or 300)
+  --trust-proxy    honour X-Forwarded-Proto/-Host/-For ($WIREFEED_TRUST_PROXY=1)
+  --poll-limit N   answer 429 beyond N requests per client per minute, or N/S per S
+                   seconds (default: $WIREFEED_POLL_LIMIT or off)
 
 Exit codes: 0 success, 1 some documents failed (the others are published), 2 bad usage.
 `;

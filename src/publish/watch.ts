@@ -1,0 +1,143 @@
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import type { DocumentFailure, RawDocument } from '../types.js';
+
+/**
+ * Remembers the last version of each document that built, so that a rebuild
+ * where a document fails (a half-saved edit, bad front matter) publishes
+ * that last good version instead of dropping the item. A document deleted
+ * from the folder is not "failing": it is simply not read, and goes.
+ */
+export function lastGoodDocuments(): <R extends { failures: DocumentFailure[] }>(
+  read: { documents: RawDocument[]; failures: DocumentFailure[] },
+  run: (documents: RawDocument[]) => R,
+) => { result: R; failures: DocumentFailure[]; kept: Set<string> } {
+  let good = new Map<string, RawDocument>();
+  return (read, run) => {
+    let documents = read.documents;
+    let result = run(documents);
+    const failures = [...read.failures, ...result.failures];
+    const kept = new Set(failures.map((failure) => failure.path).filter((path) => good.has(path)));
+    if (kept.size > 0) {
+      // The pipeline is a pure function of the documents, so the last good bytes give the last good item.
+      documents = [...documents.filter((doc) => !kept.has(doc.path)), ...[...kept].map((path) => good.get(path)!)].sort((a, b) => (a.path < b.path ? -1 : 1));
+      result = run(documents);
+    }
+    const failed = new Set([...read.failures.filter((f) => !kept.has(f.path)), ...result.failures].map((failure) => failure.path));
+    good = new Map(documents.filter((doc) => !failed.has(doc.path)).map((doc) => [doc.path, doc]));
+    return { result, failures, kept };
+  };
+}
+
+export interface WatchOptions {
+  /** Folder to watch, sub-folders included. */
+  dir: string;
+  /** Runs one rebuild; it is never called twice at once. */
+  rebuild: () => Promise<void>;
+  /** Reports a rebuild or watcher error; the published site stays as it was. */
+  onError: (message: string) => void;
+  /** Quiet time after the last change before a rebuild starts (editors save in bursts). */
+  debounceMs?: number;
+  /** How often to try watching again when the folder is gone or unreadable. */
+  retryMs?: number;
+}
+
+export interface Watcher {
+  close(): void;
+  /** Resolves when no rebuild is running or scheduled (for tests and shutdown). */
+  settled(): Promise<void>;
+}
+
+/**
+ * Watches `dir` and rebuilds after changes, debounced; changes that arrive
+ * during a rebuild cause exactly one more. If the folder disappears, it is
+ * watched again (and rebuilt) once it is back.
+ */
+export function watchSeeds(options: WatchOptions): Watcher {
+  const debounceMs = options.debounceMs ?? 200;
+  const retryMs = options.retryMs ?? 1000;
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let closed = false;
+  let waiters: (() => void)[] = [];
+
+  const settle = (): void => {
+    if (running || timer) return;
+    for (const resolve of waiters) resolve();
+    waiters = [];
+  };
+  const run = (): void => {
+    timer = undefined;
+    if (closed) return settle();
+    if (running) {
+      again = true;
+      return;
+    }
+    running = options
+      .rebuild()
+      .catch((error: Error) => {
+        options.onError(`rebuild failed, still serving the previous version: ${error.message}`);
+        // A watcher on a deleted folder hears nothing more: watch again once the folder is back.
+        if (!existsSync(options.dir)) rearm();
+      })
+      .finally(() => {
+        running = undefined;
+        if (again && !closed) {
+          again = false;
+          schedule();
+        }
+        settle();
+      });
+  };
+  const schedule = (): void => {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, debounceMs);
+  };
+  const start = (): void => {
+    retry = undefined;
+    if (closed) return;
+    try {
+      watcher = watch(options.dir, { recursive: true }, schedule);
+    } catch {
+      // Not there (yet): try again later, quietly; the failed rebuild has already said why.
+      retry = setTimeout(restart, retryMs);
+      return;
+    }
+    watcher.on('error', (error) => {
+      options.onError(`stopped watching ${options.dir}: ${error.message}; retrying`);
+      rearm();
+    });
+  };
+  const rearm = (): void => {
+    watcher?.close();
+    watcher = undefined;
+    if (closed || retry) return;
+    retry = setTimeout(restart, retryMs);
+  };
+  const restart = (): void => {
+    start();
+    // Whatever changed while the folder was away is picked up by one rebuild.
+    if (watcher) schedule();
+  };
+  start();
+
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      clearTimeout(retry);
+      timer = undefined;
+      watcher?.close();
+      settle();
+    },
+    settled() {
+      return new Promise((resolve) => {
+        waiters.push(resolve);
+        settle();
+      });
+    },
+  };
+}
