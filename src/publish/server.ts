@@ -9,7 +9,7 @@ import { memoizedNegotiation } from './http/negotiate.js';
 import { pollLimiter, type PollLimit } from './http/poll-limit.js';
 import { movedTo, parseFormat, parseLimit, formatPath } from './http/query.js';
 import { PreparedSite, type Prepared } from './http/responses.js';
-import type { Resource, SiteMap } from './site.js';
+import type { SiteMap } from './site.js';
 
 /** Server settings, read once at start. Each is documented in the README's Server table. */
 export interface ServerOptions {
@@ -26,9 +26,6 @@ export interface ServerOptions {
   writeError?: (line: string) => void;
   limits?: Partial<ServerLimits>;
 }
-
-/** Resources whose body is a feed can be cut with ?limit=N (see renderSite). */
-type LimitableResource = Resource & { limited?: (limit: number) => Resource };
 
 /**
  * Holds the published set. A rebuild replaces it whole, and a request reads
@@ -185,7 +182,7 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
       ctx.redirect(`${origin(ctx)}${target}${ctx.search}`);
       return;
     }
-    const limited = (entry.resource as LimitableResource).limited;
+    const { limited } = entry.resource;
     const limit = limited ? parseLimit(query.get('limit')) : undefined;
     if (limited && limit !== undefined) entry = prepared.variant(site, `${path}?limit=${limit}`, () => limited(limit));
     if (!send(ctx.req, ctx.res, entry, ctx.state)) throw new HttpProblem(406, 'this resource is available as br, gzip or identity, and the request refused all three');

@@ -25,6 +25,8 @@ export interface Resource {
   lastModified: Date;
   /** Strong validator, computed once per body. */
   etag: string;
+  /** Subscription feeds only: the feed with the group's newest `limit` items, rendered on demand (the server's `?limit=N`). */
+  limited?: (limit: number) => Resource;
 }
 
 /** Everything the site publishes, by URL path. Server and static export both read this one map. */
@@ -41,15 +43,27 @@ export const XML_TYPE = 'application/xml; charset=utf-8';
 
 export function renderSite(catalog: Catalog): SiteMap {
   const resources = new Map<string, Resource>();
-  const add = (path: string, file: string, type: string, text: string, lastModified: Date, status: 200 | 410 = 200): void => {
+  const resourceOf = (path: string, file: string, type: string, text: string, lastModified: Date, status: 200 | 410 = 200): Resource => {
     const body = Buffer.from(text, 'utf8');
-    resources.set(path, { path, file, status, type, body, ...compress(body), lastModified, etag: etagOf(body) });
+    return { path, file, status, type, body, ...compress(body), lastModified, etag: etagOf(body) };
+  };
+  const add = (...args: Parameters<typeof resourceOf>): Resource => {
+    const resource = resourceOf(...args);
+    resources.set(resource.path, resource);
+    return resource;
   };
   const addGroup = (group: Group): void => {
     for (const spec of group.feeds) {
       for (const format of Object.keys(RENDERERS) as FeedFormat[]) {
         const path = feedPath(spec, format);
-        add(path, path.slice(1), CONTENT_TYPES[format], RENDERERS[format](catalog.site, spec), spec.updated);
+        const resource = add(path, path.slice(1), CONTENT_TYPES[format], RENDERERS[format](catalog.site, spec), spec.updated);
+        if (spec === group.feeds[0]) {
+          resource.limited = (limit) => {
+            const items = group.items.slice(0, limit);
+            const updated = new Date(Math.max(0, ...items.map((item) => item.updated.getTime())));
+            return resourceOf(path, path.slice(1), CONTENT_TYPES[format], RENDERERS[format](catalog.site, { ...spec, items, updated }), updated);
+          };
+        }
       }
     }
     const page = group.feeds[0]!.page;
