@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notModified } from '../src/publish/conditional.js';
+import { notModified, parseHttpDate } from '../src/publish/conditional.js';
 
 const etag = '"abc"';
 const modified = new Date('2024-01-02T03:04:05.678Z');
@@ -19,5 +19,23 @@ describe('notModified (RFC 9110 §13.2.2)', () => {
     [undefined, undefined, false],
   ])('If-None-Match %s, If-Modified-Since %s → %s', (inm, ims, expected) => {
     expect(notModified(inm, ims, etag, modified)).toBe(expected);
+  });
+});
+
+describe('parseHttpDate (RFC 9110 §5.6.7)', () => {
+  const expected = Date.UTC(1994, 10, 6, 8, 49, 37);
+  it.each([
+    ['Sun, 06 Nov 1994 08:49:37 GMT', expected],
+    ['Sunday, 06-Nov-94 08:49:37 GMT', expected],
+    ['Sun Nov  6 08:49:37 1994', expected],
+    ['Sun, 06 Nov 1994 08:49:37 GMT ', expected],
+    ['Sun, 31 Feb 1994 08:49:37 GMT', undefined],
+    ['Sun, 06 Nov 1994 25:49:37 GMT', undefined],
+    ['Sun, 06 Nov 1994 08:49:37 +0000', undefined],
+    ['1994-11-06T08:49:37Z', undefined],
+    ['1994', undefined],
+    ['', undefined],
+  ])('%j → %s', (value, time) => {
+    expect(parseHttpDate(value)).toBe(time);
   });
 });

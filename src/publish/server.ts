@@ -117,16 +117,29 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
     return true;
   };
 
-  // The hot path: no URL parsing, no header work, one Map lookup.
+  /** Answers a thrown problem in the client's format; anything else is a 500 with a logged request id. */
+  const fail = (ctx: Koa.Context, error: unknown): void => {
+    if (error instanceof HttpProblem) return respondProblem(ctx, error, ctx.state.requestId);
+    const id = (ctx.state.requestId as string | undefined) ?? nextId();
+    writeError(`${JSON.stringify({ level: 'error', id, method: ctx.method, path: ctx.originalUrl, error: (error as Error).stack ?? String(error) })}\n`);
+    respondProblem(ctx, new HttpProblem(500, `the server failed to answer; quote request id ${id} when reporting it`), id);
+  };
+
+  // The hot path: no URL parsing, no header work, one Map lookup. Synchronous, so a
+  // plain try/catch (no promise) guards it.
   app.use((ctx, next) => {
     const { req } = ctx;
-    if (holder.stopping) ctx.res.shouldKeepAlive = false;
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url!.length > limits.maxUrlLength) return next();
-    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return next();
-    const site = holder.get();
-    const entry = site && prepared.lookup(site, req.url!);
-    if (!entry || !send(req, ctx.res, entry, ctx.state)) return next();
-    ctx.respond = false;
+    try {
+      if (holder.stopping) ctx.res.shouldKeepAlive = false;
+      if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url!.length > limits.maxUrlLength) return next();
+      if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return next();
+      const site = holder.get();
+      const entry = site && prepared.lookup(site, req.url!);
+      if (!entry || !send(req, ctx.res, entry, ctx.state)) return next();
+      ctx.respond = false;
+    } catch (error) {
+      fail(ctx, error);
+    }
     return undefined;
   });
 
@@ -135,13 +148,7 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
       await next();
       if (ctx.status === 404 && ctx.body == null) throw new HttpProblem(404, `nothing is published at ${ctx.path}`);
     } catch (error) {
-      if (error instanceof HttpProblem) {
-        respondProblem(ctx, error, ctx.state.requestId);
-        return;
-      }
-      const id = (ctx.state.requestId as string | undefined) ?? nextId();
-      writeError(`${JSON.stringify({ level: 'error', id, method: ctx.method, path: ctx.originalUrl, error: (error as Error).stack ?? String(error) })}\n`);
-      respondProblem(ctx, new HttpProblem(500, `the server failed to answer; quote request id ${id} when reporting it`), id);
+      fail(ctx, error);
     }
   });
 
