@@ -30,28 +30,54 @@ export interface PipelineResult {
  * A document that fails at any stage is reported and left out; the others go on.
  */
 export function runPipeline(raws: readonly RawDocument[], options: PipelineOptions): PipelineResult {
+  const prepared = prepareDocuments(raws, options);
+  const items = prepared.sources.flatMap((source) => attempt(prepared.failures, source.path, () => enrichDocument(source, prepared)) ?? []);
+  return publishItems(items, prepared.failures, options);
+}
+
+/** What every document's enrichment needs from the whole corpus; plain data, so it can be sent to worker threads. */
+export interface EnrichContext {
+  rules: NormalizeRules;
+  /** Corpus-level boilerplate lines (see findRepeatedLines). */
+  repeated: ReadonlySet<string>;
+  enrichOptions: EnrichOptions;
+}
+
+export interface PreparedDocuments extends EnrichContext {
+  sources: SourceDocument[];
+  failures: DocumentFailure[];
+}
+
+/** The corpus-wide stages before enrichment: every document ingested, ids made unique, repeated lines found. */
+export function prepareDocuments(raws: readonly RawDocument[], options: PipelineOptions): PreparedDocuments {
   const failures: DocumentFailure[] = [];
-  const attempt = <T>(path: string, work: () => T): T | undefined => {
-    try {
-      return work();
-    } catch (error) {
-      failures.push({ path, reason: (error as Error).message });
-      return undefined;
-    }
-  };
-  const sources = uniqueKeys(
-    raws.flatMap((raw) => attempt(raw.path, () => ingestDocument(raw, options.sourceDateEpoch ? { sourceDateEpoch: options.sourceDateEpoch } : {})) ?? []),
-    failures,
-  );
-  const repeated = findRepeatedLines(sources);
+  const env = options.sourceDateEpoch ? { sourceDateEpoch: options.sourceDateEpoch } : {};
+  const sources = uniqueKeys(raws.flatMap((raw) => attempt(failures, raw.path, () => ingestDocument(raw, env)) ?? []), failures);
   const enrichOptions: EnrichOptions = { siteUrl: options.site.url, entityAliases: options.rules.entityAliases, ...options.enrich };
-  const items: Item[] = sources.flatMap(
-    (source) => attempt(source.path, () => enrichArticle(normalizeDocument(source, options.rules, repeated), enrichOptions)) ?? [],
-  );
+  return { sources, failures, rules: options.rules, repeated: findRepeatedLines(sources), enrichOptions };
+}
+
+/** One document's own stages, independent of every other document's: normalize, then enrich. */
+export function enrichDocument(source: SourceDocument, context: EnrichContext): Item {
+  return enrichArticle(normalizeDocument(source, context.rules, context.repeated), context.enrichOptions);
+}
+
+/** The corpus-wide stages after enrichment: catalog, then every published file. */
+export function publishItems(items: Item[], failures: DocumentFailure[], options: PipelineOptions): PipelineResult {
   const language = options.site.language ?? majorityLanguage(items.map((item) => item.language), options.enrich?.defaultLanguage ?? 'en');
   const catalog = buildCatalog({ ...options.site, language }, items, { limit: options.limit, gone: (options.deleted ?? []).map(keyFromPath) });
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { catalog, site: renderSite(catalog), failures };
+}
+
+/** Runs one document's stage; a throw becomes that document's failure and the build goes on. */
+export function attempt<T>(failures: DocumentFailure[], path: string, work: () => T): T | undefined {
+  try {
+    return work();
+  } catch (error) {
+    failures.push({ path, reason: (error as Error).message });
+    return undefined;
+  }
 }
 
 /** Two documents claiming one id: the first by path keeps it, the other is reported. */

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { fingerprint } from '../normalize/boilerplate.js';
+import type { EnrichContext } from '../pipeline.js';
+import type { Block, Item, SourceDocument } from '../types.js';
+
+/**
+ * Enriched items by content hash, kept in a dot-folder between builds so an
+ * unchanged document costs no normalizing, tagging or classifying. Deleting
+ * the folder is always safe: it only makes the next build cold.
+ *
+ * A key covers everything an item is computed from: the ingested document
+ * (text, metadata, dates), the corpus-level boilerplate lines it contains,
+ * the rules and enrich options, and the code and dependency versions — so a
+ * hit gives exactly the item a cold build would.
+ */
+export class ItemCache {
+  private readonly shards = new Map<string, Map<string, Item>>();
+  private readonly used = new Map<string, Map<string, Item>>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly salt: string,
+  ) {}
+
+  /** Opens (or starts) the cache for this code and these rules under `root`, e.g. ".wirefeed-cache". */
+  static open(root: string, context: EnrichContext): ItemCache {
+    const salt = createHash('sha256').update(codeFingerprint()).update(contextFingerprint(context)).digest('hex').slice(0, 16);
+    return new ItemCache(join(root, 'items'), salt);
+  }
+
+  /** The key of one document's item; `repeated` is the corpus's boilerplate lines. */
+  keyOf(source: SourceDocument, repeated: ReadonlySet<string>): string {
+    const hash = createHash('sha256').update(this.salt).update(JSON.stringify(source));
+    // The corpus-level pass changes a document only through the repeated lines it contains.
+    for (const line of [...new Set(blockTexts(source.blocks).map(fingerprint))].filter((l) => repeated.has(l)).sort()) hash.update(`\0${line}`);
+    return hash.digest('hex');
+  }
+
+  async get(key: string): Promise<Item | undefined> {
+    const item = (await this.shard(key)).get(key);
+    if (item) this.remember(key, item);
+    return item;
+  }
+
+  set(key: string, item: Item): void {
+    this.remember(key, item);
+  }
+
+  /**
+   * Writes what this build used and drops the rest, so the folder holds one
+   * corpus, not every version ever built. Only shards whose entries changed
+   * are rewritten, each atomically (a concurrent build sees old or new).
+   */
+  async save(): Promise<void> {
+    const dir = join(this.dir, this.salt);
+    await mkdir(dir, { recursive: true });
+    for (const name of await readdir(dir)) if (!this.used.has(name.slice(0, 2))) await rm(join(dir, name), { force: true });
+    for (const [shard, entries] of this.used) {
+      const stored = await this.shard(shard);
+      if (stored.size === entries.size && [...entries.keys()].every((key) => stored.has(key))) continue;
+      const file = join(dir, shard);
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, serialize(entries));
+      await rename(temporary, file);
+      this.shards.set(shard, entries);
+    }
+    // Items built by older code or other rules can never be hits again.
+    for (const other of await readdir(this.dir)) if (other !== this.salt) await rm(join(this.dir, other), { recursive: true, force: true });
+  }
+
+  private remember(key: string, item: Item): void {
+    const shard = key.slice(0, 2);
+    const entries = this.used.get(shard) ?? new Map<string, Item>();
+    entries.set(key, item);
+    this.used.set(shard, entries);
+  }
+
+  private async shard(key: string): Promise<Map<string, Item>> {
+    const name = key.slice(0, 2);
+    let entries = this.shards.get(name);
+    if (!entries) {
+      entries = await readShard(join(this.dir, this.salt, name));
+      this.shards.set(name, entries);
+    }
+    return entries;
+  }
+}
+
+async function readShard(file: string): Promise<Map<string, Item>> {
+  try {
+    const entries: unknown = deserialize(await readFile(file));
+    return entries instanceof Map ? (entries as Map<string, Item>) : new Map();
+  } catch {
+    // Missing, truncated or from another Node version: a miss, never an error.
+    return new Map();
+  }
+}
+
+function blockTexts(blocks: readonly Block[]): string[] {
+  return blocks.flatMap((block) => (block.kind === 'list' ? block.items.map((item) => item.text) : [block.text]));
+}
+
+/** Rules hold RegExps, which JSON would write as {}. */
+function contextFingerprint(context: EnrichContext): string {
+  return JSON.stringify([context.rules, context.enrichOptions], (_key, value: unknown) => (value instanceof RegExp ? `/${value.source}/${value.flags}` : value));
+}
+
+let code: string | undefined;
+
+/**
+ * The compiled modules, data files and dependency versions that compute an
+ * item: any change to them must miss the cache. Read once per process.
+ */
+export function codeFingerprint(): string {
+  if (code !== undefined) return code;
+  const hash = createHash('sha256');
+  const own = fileURLToPath(new URL('../', import.meta.url));
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  for (const dir of [own, join(root, 'data')]) {
+    for (const file of listFiles(dir)) hash.update(file).update(readFileSync(join(dir, file)));
+  }
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  for (const name of Object.keys(manifest.dependencies ?? {}).sort()) {
+    try {
+      hash.update(`${name}@${(JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`);
+    } catch {
+      hash.update(`${name}@?`);
+    }
+  }
+  code = hash.digest('hex');
+  return code;
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  let entries;
+  try {
+    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) => (entry.isDirectory() ? listFiles(dir, join(prefix, entry.name)) : entry.name.endsWith('.map') ? [] : [join(prefix, entry.name)]));
+}

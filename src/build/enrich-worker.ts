@@ -1,0 +1,10 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EnrichContext } from '../pipeline.js';
+import type { SourceDocument } from '../types.js';
+import { enrichOutcome } from './workers.js';
+
+// One thread of enrichInWorkers: batches of documents in, their outcomes out, in order.
+const context = workerData as EnrichContext;
+parentPort?.on('message', (batch: SourceDocument[]) => {
+  parentPort?.postMessage(batch.map((source) => enrichOutcome(source, context)));
+});
