@@ -1,5 +1,6 @@
 import { loadRules } from '../normalize/index.js';
-import { runPipeline, type PipelineResult } from '../pipeline.js';
+import { buildSite } from '../build/index.js';
+import { runPipeline, type PipelineOptions, type PipelineResult } from '../pipeline.js';
 import { readSeeds } from '../ingest/read.js';
 import { writeStatic } from '../publish/static.js';
 import { createApp, listen, shutdown, SiteHolder } from '../publish/server.js';
@@ -35,6 +36,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
 }
 
+/** Content-hash cache of enriched items, relative to the working directory; safe to delete. */
+const CACHE_DIR = '.wirefeed-cache';
+
 /** `keep` (watch mode) publishes a failing document's last good version instead of dropping it. */
 async function buildInMemory(options: CliOptions, env: NodeJS.ProcessEnv, keep?: ReturnType<typeof lastGoodDocuments>): Promise<{ result: PipelineResult; failures: DocumentFailure[] }> {
   let read;
@@ -44,15 +48,16 @@ async function buildInMemory(options: CliOptions, env: NodeJS.ProcessEnv, keep?:
     throw new Error(`cannot read the seeds folder "${options.seeds}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`);
   }
   const epoch = sourceDateEpoch(env);
-  const run = (documents: RawDocument[]): PipelineResult =>
-    runPipeline(documents, {
-      site: { ...SITE, url: options.siteUrl },
-      limit: options.limit,
-      rules: loadRules(),
-      deleted: read.deleted,
-      ...(epoch ? { sourceDateEpoch: epoch } : {}),
-    });
-  const { result, failures, kept } = keep ? keep(read, run) : withoutKeeping(read.failures, run(read.documents));
+  const pipeline: PipelineOptions = {
+    site: { ...SITE, url: options.siteUrl },
+    limit: options.limit,
+    rules: loadRules(),
+    deleted: read.deleted,
+    ...(epoch ? { sourceDateEpoch: epoch } : {}),
+  };
+  const run = (documents: RawDocument[]): PipelineResult => runPipeline(documents, pipeline);
+  // Unchanged documents come from the item cache; the rest are enriched on worker threads.
+  const { result, failures, kept } = keep ? keep(read, run) : withoutKeeping(read.failures, await buildSite(read.documents, { ...pipeline, cacheDir: CACHE_DIR }));
   failures.sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const failure of failures) process.stderr.write(`${options.seeds}/${failure.path}: ${kept.has(failure.path) ? 'kept its last good version' : 'skipped'}: ${failure.reason}\n`);
   return { result, failures };
