@@ -5,6 +5,7 @@ import { readSeeds } from '../ingest/read.js';
 import { writeStatic } from '../publish/static.js';
 import { createApp, listen, shutdown, SiteHolder } from '../publish/server.js';
 import { lastGoodDocuments, watchSeeds, type Watcher } from '../publish/watch.js';
+import { changedFeeds, changedFeedsOnDisk, pingHub } from '../publish/websub.js';
 import type { DocumentFailure, RawDocument } from '../types.js';
 import { parseCommandLine, UsageError, USAGE, type CliOptions } from './options.js';
 
@@ -49,7 +50,7 @@ async function buildInMemory(options: CliOptions, env: NodeJS.ProcessEnv, keep?:
   }
   const epoch = sourceDateEpoch(env);
   const pipeline: PipelineOptions = {
-    site: { ...SITE, url: options.siteUrl },
+    site: { ...SITE, url: options.siteUrl, ...(options.hub ? { hub: options.hub } : {}) },
     limit: options.limit,
     rules: loadRules(),
     deleted: read.deleted,
@@ -70,10 +71,12 @@ function withoutKeeping(readFailures: DocumentFailure[], result: PipelineResult)
 async function build(options: CliOptions, env: NodeJS.ProcessEnv): Promise<number> {
   const started = performance.now();
   const { result, failures } = await buildInMemory(options, env);
+  const changed = options.hub ? await changedFeedsOnDisk(result.site, options.out) : [];
   await writeStatic(result.site, options.out);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const count = result.catalog.items.length;
   process.stdout.write(`Built ${count} item${count === 1 ? '' : 's'} (${failures.length} skipped) into ${options.out}/ (${result.site.size} files) in ${seconds} s\n`);
+  if (options.hub && changed.length > 0) await tellHub(options.hub, options.siteUrl, changed);
   return failures.length > 0 ? 1 : 0;
 }
 
@@ -88,11 +91,13 @@ async function serve(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
   let watcher: Watcher | undefined;
   // Signals are handled from the moment the port is open, also during the first build.
   let stop!: () => void;
+  const pending = new AbortController();
   const stopped = new Promise<number>((resolve) => {
     stop = (): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
       watcher?.close();
+      pending.abort();
       void shutdown(server, holder).then(() => resolve(0));
     };
     process.once('SIGTERM', stop);
@@ -118,13 +123,24 @@ async function serve(options: CliOptions, env: NodeJS.ProcessEnv): Promise<numbe
       rebuild: async () => {
         const started = performance.now();
         const { result: next } = await buildInMemory(options, env, keep);
+        const previous = holder.get();
         holder.set(next.site);
+        // Fire and forget: serving never waits for the hub.
+        if (options.hub) void tellHub(options.hub, options.siteUrl, changedFeeds(next.site, previous), pending.signal);
         process.stdout.write(`Rebuilt ${next.catalog.items.length} items in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
       },
       onError: (message) => process.stderr.write(`wirefeed: ${message}\n`),
     });
   }
   return stopped;
+}
+
+/** WebSub: tells the hub which feeds changed; failures are logged and retried, never thrown. */
+async function tellHub(hub: string, siteUrl: string, paths: string[], signal?: AbortSignal): Promise<void> {
+  if (paths.length === 0) return;
+  const results = await pingHub(paths.map((path) => siteUrl + path), { hub, log: (line) => process.stderr.write(line), ...(signal ? { signal } : {}) });
+  const told = results.filter((r) => r.ok).length;
+  process.stdout.write(`Told ${hub} about ${told} of ${results.length} changed feed${results.length === 1 ? '' : 's'}\n`);
 }
 
 function sourceDateEpoch(env: NodeJS.ProcessEnv): Date | undefined {

@@ -22,6 +22,8 @@ export interface CliOptions {
   pollLimit?: PollLimit;
   /** serve: access log format; undefined picks one from the environment. */
   accessLog?: LogFormat;
+  /** WebSub hub every feed names and that is told about changed feeds; undefined is off. */
+  hub?: string;
 }
 
 const SPEC = {
@@ -35,12 +37,13 @@ const SPEC = {
   'max-age': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
   'poll-limit': { type: 'string' },
+  hub: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const ALLOWED: Record<string, readonly string[]> = {
-  build: ['seeds', 'out', 'site-url', 'limit', 'help'],
-  serve: ['seeds', 'port', 'host', 'site-url', 'limit', 'watch', 'max-age', 'trust-proxy', 'poll-limit', 'help'],
+  build: ['seeds', 'out', 'site-url', 'limit', 'hub', 'help'],
+  serve: ['seeds', 'port', 'host', 'site-url', 'limit', 'watch', 'max-age', 'trust-proxy', 'poll-limit', 'hub', 'help'],
 };
 
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): { command: string; options: CliOptions; help: boolean } {
@@ -75,6 +78,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       trustProxy: values['trust-proxy'] === true || flag(env.WIREFEED_TRUST_PROXY),
       ...pollLimit((values['poll-limit'] as string | undefined) ?? env.WIREFEED_POLL_LIMIT),
       ...accessLog(env.WIREFEED_ACCESS_LOG),
+      ...hub((values.hub as string | undefined) ?? env.WIREFEED_HUB),
     },
   };
 }
@@ -96,6 +100,11 @@ function accessLog(raw: string | undefined): { accessLog?: LogFormat } {
   return { accessLog: raw };
 }
 
+function hub(raw: string | undefined): { hub?: string } {
+  if (raw === undefined || raw === '') return {};
+  return { hub: absoluteUrl('--hub', raw) };
+}
+
 function defaults(env: NodeJS.ProcessEnv, port: number): CliOptions {
   return { seeds: 'seeds', out: 'feeds', siteUrl: `http://localhost:${port}`, limit: 50, port, host: env.HOST ?? '127.0.0.1', watch: false, maxAge: 300, trustProxy: false };
 }
@@ -108,20 +117,24 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
 
 /** The site URL prefixes every link in every feed, so it must be absolute; a trailing slash is dropped. */
 function checkUrl(raw: string): string {
+  return absoluteUrl('--site-url', raw).replace(/\/+$/, '');
+}
+
+function absoluteUrl(name: string, raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--site-url must be an absolute http(s) URL, got "${raw}"`);
+    throw new UsageError(`${name} must be an absolute http(s) URL, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--site-url must use http or https, got "${raw}"`);
-  return url.href.replace(/\/+$/, '');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${name} must use http or https, got "${raw}"`);
+  return url.href;
 }
 
 export const USAGE = `Usage:
-  wirefeed build [--seeds DIR] [--out DIR] [--site-url URL] [--limit N]
+  wirefeed build [--seeds DIR] [--out DIR] [--site-url URL] [--limit N] [--hub URL]
   wirefeed serve [--seeds DIR] [--port N] [--host H] [--site-url URL] [--limit N]
-                 [--watch] [--max-age S] [--trust-proxy] [--poll-limit N[/S]]
+                 [--watch] [--max-age S] [--trust-proxy] [--poll-limit N[/S]] [--hub URL]
 
   --seeds DIR      documents to publish (default: seeds)
   --out DIR        where build writes the static site (default: feeds)
@@ -134,6 +147,8 @@ export const USAGE = `Usage:
   --trust-proxy    honour X-Forwarded-Proto/-Host/-For ($WIREFEED_TRUST_PROXY=1)
   --poll-limit N   answer 429 beyond N requests per client per minute, or N/S per S
                    seconds (default: $WIREFEED_POLL_LIMIT or off)
+  --hub URL        WebSub hub: every feed links it, and it is told which feeds changed
+                   after each build (default: $WIREFEED_HUB or off)
 
 Exit codes: 0 success, 1 some documents failed (the others are published), 2 bad usage.
 `;
