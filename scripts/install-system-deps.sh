@@ -13,6 +13,7 @@ packages=(
   sfeed                             # a second real reader, RSS/Atom to TSV
   golang-go                         # builds test/support/gofeed_read
   golang-github-mmcdole-gofeed-dev  # gofeed sources under /usr/share/gocode (GOPATH mode, offline)
+  chromium                          # headless browser for the HTML page tests (driven by playwright-core)
 )
 
 is_installed() {
