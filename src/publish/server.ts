@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import { notModified } from './conditional.js';
 import { HttpProblem, respondProblem } from './http/errors.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './http/limits.js';
@@ -225,6 +226,14 @@ function origin(ctx: Koa.Context): string {
   return /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(ctx.host) ? `${ctx.protocol}://${ctx.host}` : '';
 }
 
+/** Open connections and the responses in flight on each, for a shutdown that cuts no response short. */
+interface Connections {
+  open: Set<Socket>;
+  busy: Map<Socket, number>;
+  draining: boolean;
+}
+const tracked = new WeakMap<Server, Connections>();
+
 /**
  * A Node server for the app with the limits set: header and request
  * timeouts against slow clients, a bounded request head, HTTP keep-alive on.
@@ -232,22 +241,40 @@ function origin(ctx: Koa.Context): string {
  */
 export function listen(app: Koa, port: number, host: string, limits: Partial<ServerLimits> = {}): Promise<Server> {
   const bounds: ServerLimits = { ...DEFAULT_LIMITS, ...limits };
-  const server = createServer(
-    {
-      maxHeaderSize: bounds.maxHeaderSize,
-      headersTimeout: bounds.headersTimeoutMs,
-      requestTimeout: bounds.requestTimeoutMs,
-      keepAliveTimeout: bounds.keepAliveTimeoutMs,
-      // How often Node checks the two timeouts above; its default (30 s) lets a slow client overstay.
-      connectionsCheckingInterval: 1000,
-    },
-    app.callback(),
-  );
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  const server = createServer({
+    maxHeaderSize: bounds.maxHeaderSize,
+    headersTimeout: bounds.headersTimeoutMs,
+    requestTimeout: bounds.requestTimeoutMs,
+    keepAliveTimeout: bounds.keepAliveTimeoutMs,
+    // How often Node checks the two timeouts above; its default (30 s) lets a slow client overstay.
+    connectionsCheckingInterval: 1000,
+  });
+  const connections: Connections = { open: new Set(), busy: new Map(), draining: false };
+  tracked.set(server, connections);
+  server.on('connection', (socket: Socket) => {
+    connections.open.add(socket);
+    socket.once('close', () => connections.open.delete(socket));
+  });
+  // Registered before the app, so that a response answered synchronously is counted too.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const { socket } = req;
+    connections.busy.set(socket, (connections.busy.get(socket) ?? 0) + 1);
+    // 'close' comes once the response is flushed to the OS, or aborted.
+    res.once('close', () => {
+      const left = (connections.busy.get(socket) ?? 1) - 1;
+      if (left > 0) return void connections.busy.set(socket, left);
+      connections.busy.delete(socket);
+      if (connections.draining) socket.end();
+    });
+  });
+  server.on('request', app.callback());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body = status === 431 ? `431 Request Header Fields Too Large: the request head is over ${bounds.maxHeaderSize} bytes\n` : status === 408 ? '408 Request Timeout\n' : '400 Bad Request: malformed HTTP request\n';
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+    const reason = STATUS_CODES[status]!;
+    const detail = status === 431 ? `the request head is over ${bounds.maxHeaderSize} bytes` : status === 408 ? 'the request took too long to arrive' : 'malformed HTTP request';
+    const body = `${status} ${reason}: ${detail}\n`;
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -259,18 +286,29 @@ export function listen(app: Koa, port: number, host: string, limits: Partial<Ser
 }
 
 /**
- * Graceful stop: no new connections, idle ones closed now, each busy one
- * closed after its in-flight response (which says Connection: close), and
- * whatever is left after `graceMs` closed by force.
+ * Graceful stop: no new connections; idle ones closed now; each busy one
+ * closed once its in-flight responses are flushed (responses begun from now
+ * on say Connection: close); whatever is left after `graceMs` is cut.
+ * Node's closeIdleConnections() is not enough: it counts a response whose
+ * body is still flushing to a slow reader as idle, and would cut it short.
  */
 export function shutdown(server: Server, holder: SiteHolder, graceMs: number = DEFAULT_LIMITS.shutdownGraceMs): Promise<void> {
   holder.stopping = true;
+  const connections = tracked.get(server);
   return new Promise((resolve) => {
-    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
+    const deadline = setTimeout(() => {
+      server.closeAllConnections();
+      for (const socket of connections?.open ?? []) socket.destroy();
+    }, graceMs);
+    const done = (): void => {
       clearTimeout(deadline);
       resolve();
-    });
-    server.closeIdleConnections();
+    };
+    if (!connections) return void server.close(done);
+    connections.draining = true;
+    // http.Server#close() would also run closeIdleConnections(); net.Server's only stops
+    // accepting and calls back once every connection has ended.
+    NetServer.prototype.close.call(server, done);
+    for (const socket of connections.open) if (!connections.busy.has(socket)) socket.end();
   });
 }
