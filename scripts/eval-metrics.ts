@@ -3,6 +3,8 @@
  * on their own (test/eval-metrics.test.ts) and the script stays I/O.
  */
 import { fingerprint } from '../src/normalize/boilerplate.js';
+import { cleanInline } from '../src/text/clean.js';
+import { decodeEntities } from '../src/text/sanitize.js';
 
 /** Lower-cased words (letters and digits), the unit of ROUGE-1. */
 export function rougeTokens(text: string): string[] {
@@ -79,3 +81,20 @@ export function seededRandom(seed: number): () => number {
 }
 
 export const mean = (values: readonly number[]): number => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+
+/** The page's own description (og:description, then meta description): written by the publisher, not by us. */
+export function pageDescription(html: string): string | undefined {
+  const tags = html.match(/<meta\b[^>]*>/gi) ?? [];
+  const find = (key: string): string | undefined => {
+    for (const tag of tags) {
+      const name = /\b(?:name|property)\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1]?.toLowerCase();
+      if (name !== key) continue;
+      const content = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag);
+      const value = cleanInline(decodeEntities(content?.[1] ?? content?.[2] ?? ''));
+      if (value) return value;
+    }
+    return undefined;
+  };
+  return find('og:description') ?? find('description') ?? find('twitter:description');
+}
+

@@ -34,10 +34,9 @@ import { ingestDocument } from '../src/ingest/index.js';
 import { fingerprint } from '../src/normalize/boilerplate.js';
 import { findRepeatedLines, loadRules, normalizeDocument } from '../src/normalize/index.js';
 import { countWords, cleanInline } from '../src/text/clean.js';
-import { decodeEntities } from '../src/text/sanitize.js';
 import { splitSentences } from '../src/text/sentences.js';
 import type { Item, RawDocument, SourceDocument } from '../src/types.js';
-import { confusion, containsSnippet, firstWords, isLeadCopy, mean, rouge1, seededRandom } from './eval-metrics.js';
+import { confusion, containsSnippet, firstWords, isLeadCopy, mean, pageDescription, rouge1, seededRandom } from './eval-metrics.js';
 
 const DATA = resolve(fileURLToPath(new URL('../../shared/data', import.meta.url)));
 const ARTICLE_PAGES = join(DATA, 'article-pages');
@@ -135,22 +134,6 @@ interface SummaryCase {
   reference: string;
   summary: string;
   body: string;
-}
-
-/** The page's own description (og:description, then meta description): written by the publisher, not by us. */
-export function pageDescription(html: string): string | undefined {
-  const tags = html.match(/<meta\b[^>]*>/gi) ?? [];
-  const find = (key: string): string | undefined => {
-    for (const tag of tags) {
-      const name = /\b(?:name|property)\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1]?.toLowerCase();
-      if (name !== key) continue;
-      const content = /\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(tag);
-      const value = cleanInline(decodeEntities(content?.[1] ?? content?.[2] ?? ''));
-      if (value) return value;
-    }
-    return undefined;
-  };
-  return find('og:description') ?? find('description') ?? find('twitter:description');
 }
 
 function reportSummaries(cases: SummaryCase[]): void {

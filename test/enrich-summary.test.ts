@@ -25,9 +25,27 @@ describe('summarize', () => {
     ];
     expect(summarize('Talks in Geneva', blocks)).toBe('The minister said the talks in Geneva would continue next week despite the sharp disagreements.');
   });
-  it('ignores subheadings and lists', () => {
-    const blocks: Block[] = [{ kind: 'h2', text: 'A heading that is long enough to be a sentence', html: '' }, p('The actual lead sentence of this article is here.')];
+  it('ignores subheadings and lists inside the article', () => {
+    const blocks: Block[] = [
+      p('Short.'),
+      { kind: 'list', ordered: false, items: [{ text: 'A list item that is long enough to be a sentence.', html: '' }] },
+      { kind: 'h2', text: 'A heading that is long enough to be a sentence', html: '' },
+      p('The actual lead sentence of this article is here.'),
+    ];
     expect(summarize('Lead', blocks)).toBe('The actual lead sentence of this article is here.');
+  });
+  it('takes a standfirst (a long heading above the first paragraph) as the summary on its own', () => {
+    const blocks: Block[] = [{ kind: 'h2', text: 'Ministers agree a plan to rebuild the harbour bridge by spring', html: '' }, p('The council met on Monday.')];
+    expect(summarize('Bridge', blocks)).toBe('Ministers agree a plan to rebuild the harbour bridge by spring');
+  });
+  it('never cuts a quotation open, even when the splitter breaks inside it', () => {
+    const blocks: Block[] = [p('He said “Stop. Do it now.” and then he left the room quietly. Later everyone went home for the night.')];
+    const summary = summarize('Quote', blocks);
+    expect(summary.startsWith('He said “Stop. Do it now.” and then he left the room quietly.')).toBe(true);
+  });
+  it('bounds summaries of text without spaces by characters', () => {
+    const blocks: Block[] = [p('这是一个很长的句子没有空格'.repeat(60))];
+    expect(summarize('标题', blocks).length).toBeLessThanOrEqual(210);
   });
   it('falls back to the first words when no sentence qualifies', () => {
     const blocks: Block[] = [{ kind: 'list', ordered: false, items: [{ text: 'one', html: 'one' }, { text: 'two', html: 'two' }] }];

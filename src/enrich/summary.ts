@@ -1,13 +1,16 @@
 import type { Block } from '../types.js';
 import { countWords } from '../text/clean.js';
 import { splitSentences } from '../text/sentences.js';
+import { fingerprint } from '../normalize/boilerplate.js';
 
 export const SUMMARY_MAX_WORDS = 60;
 // A lead sentence this short reads better with the one after it.
 const SHORT_SENTENCE_WORDS = 25;
 const CANDIDATE_SENTENCES = 8;
+const MIN_SENTENCE_WORDS = 4;
+// Scripts written without spaces (Chinese, Japanese) count a whole clause as one word; characters bound them instead.
+const SUMMARY_MAX_CHARS = 400;
 
-const STOPWORDS = new Set('a an and are as at be by for from has have he her his in into is it its of on or that the their this to was were will with not does do did'.split(' '));
 // A capitalized function word in mid-sentence marks a broken machine-translated join ("… in Cuba and Venezuela If tensions rise").
 const BROKEN_JOIN = /[\p{Ll},] (?:If|The|And|But|Or|Of|To|In|On|For|With|That|Which|While)\b/u;
 
@@ -15,40 +18,89 @@ interface Candidate {
   text: string;
   index: number;
   words: number;
+  /** A standfirst: a heading-styled lead paragraph, often without a final stop. */
+  deck?: boolean;
 }
+
+// A heading above the first paragraph this long is the article's standfirst, not a section title.
+const DECK_MIN_WORDS = 8;
 
 /**
  * An extractive summary: whole sentences from the article, in their order,
- * at most 60 words. News puts the point first, so position dominates; overlap
- * with the title breaks ties, and sentences that can't stand alone are skipped.
+ * at most 60 words and 3 sentences. News puts the point first, so the first
+ * sentences that can stand alone win (a standfirst counts as one); the title
+ * itself, repeated, is never its own summary.
  */
 export function summarize(title: string, blocks: readonly Block[]): string {
-  const candidates = sentencesOf(blocks).filter(standsAlone).slice(0, CANDIDATE_SENTENCES);
+  const headline = fingerprint(title);
+  const candidates = sentencesOf(blocks)
+    .filter((c) => standsAlone(c) && fingerprint(c.text) !== headline)
+    .slice(0, CANDIDATE_SENTENCES);
   if (candidates.length === 0) return fallbackSummary(blocks);
-  const titleWords = contentWords(title);
-  const score = (c: Candidate): number => 1 / (1 + 0.35 * c.index) + 0.6 * overlap(contentWords(c.text), titleWords) - (BROKEN_JOIN.test(c.text) ? 0.5 : 0);
+  // Position only: on real pages, preferring sentences that share the title's words moved
+  // summaries away from the lead and lowered ROUGE against the publishers' own descriptions.
+  const score = (c: Candidate): number => 1 / (1 + 0.35 * c.index) - (BROKEN_JOIN.test(c.text) ? 0.5 : 0);
   const best = candidates.reduce((a, b) => (score(b) > score(a) ? b : a));
   const chosen = [best];
-  const next = candidates.find((c) => c.index === best.index + 1);
-  if (best.words < SHORT_SENTENCE_WORDS && next && best.words + next.words <= SUMMARY_MAX_WORDS && !BROKEN_JOIN.test(next.text)) chosen.push(next);
+  let words = best.words;
+  for (;;) {
+    const next = candidates.find((c) => c.index === chosen[chosen.length - 1]!.index + 1);
+    const last = chosen[chosen.length - 1]!;
+    const full = !next || last.deck || chosen.length >= 3 || words >= SHORT_SENTENCE_WORDS;
+    if (full || words + next.words > SUMMARY_MAX_WORDS || BROKEN_JOIN.test(next.text) || chosen.reduce((n, c) => n + c.text.length, next.text.length) > SUMMARY_MAX_CHARS) break;
+    chosen.push(next);
+    words += next.words;
+  }
   return chosen.map((c) => c.text).join(' ');
 }
 
 function sentencesOf(blocks: readonly Block[]): Candidate[] {
   const out: Candidate[] = [];
+  let seenParagraph = false;
   for (const block of blocks) {
-    if (block.kind !== 'p') continue;
-    for (const text of splitSentences(block.text)) out.push({ text, index: out.length, words: countWords(text) });
+    if (block.kind !== 'p' && block.kind !== 'h2') continue;
+    const words = countWords(block.text);
+    const unpunctuatedLead = block.kind === 'p' && out.length === 0 && !/[.!?…:;,"”“’')»]$/u.test(block.text);
+    if ((block.kind === 'h2' && !seenParagraph) || unpunctuatedLead) {
+      if (words >= DECK_MIN_WORDS && words <= SUMMARY_MAX_WORDS) out.push({ text: block.text, index: out.length, words, deck: true });
+      continue;
+    }
+    if (block.kind === 'h2') continue;
+    seenParagraph = true;
+    for (const text of joinFragments(splitSentences(block.text))) out.push({ text, index: out.length, words: countWords(text) });
   }
+  return out;
+}
+
+// A sentence this short is a dateline or a label ("WASHINGTON, D.C."), not a sentence.
+const FRAGMENT_WORDS = 4;
+
+/**
+ * The sentence splitter breaks inside quotations ("He said “Stop. Now.” and left")
+ * and after datelines; a summary must never cut a quote open, so a piece is
+ * joined to the next while its quotation marks or brackets are unbalanced or it is too short to stand.
+ */
+function joinFragments(sentences: string[]): string[] {
+  const out: string[] = [];
+  let pending = '';
+  for (const sentence of sentences) {
+    pending = pending ? `${pending} ${sentence}` : sentence;
+    if (balancedQuotes(pending) && countWords(pending) >= FRAGMENT_WORDS) {
+      out.push(pending);
+      pending = '';
+    }
+  }
+  if (pending) out.push(pending);
   return out;
 }
 
 function standsAlone(c: Candidate): boolean {
   return (
-    c.words >= 6 &&
+    c.words >= MIN_SENTENCE_WORDS &&
+    c.text.length <= SUMMARY_MAX_CHARS &&
     c.words <= SUMMARY_MAX_WORDS &&
-    /^[\p{Lu}\p{N}“"‘'¿¡]/u.test(c.text) &&
-    /[.!?…"”’')]$/u.test(c.text) &&
+    /^[\p{Lu}\p{N}“"‘'¿¡„«]/u.test(c.text) &&
+    (c.deck || /[.!?…"”“’')»]$/u.test(c.text)) &&
     balancedQuotes(c.text) &&
     // Markup-like text (code, scraping debris) reads badly out of context and looks like HTML to feed readers.
     !/<\/?[a-z][^>]*>/i.test(c.text)
@@ -57,24 +109,15 @@ function standsAlone(c: Candidate): boolean {
 
 function balancedQuotes(text: string): boolean {
   const count = (re: RegExp): number => (text.match(re) ?? []).length;
-  return count(/“/g) === count(/”/g) && count(/"/g) % 2 === 0 && count(/«/g) === count(/»/g);
-}
-
-function contentWords(text: string): Set<string> {
-  return new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 2 && !STOPWORDS.has(w)));
-}
-
-function overlap(words: Set<string>, title: Set<string>): number {
-  if (title.size === 0) return 0;
-  let shared = 0;
-  for (const w of words) if (title.has(w)) shared++;
-  return shared / title.size;
+  // English pairs “ with ”, German „ with “: either way the curly marks come in pairs.
+  return count(/[„“”]/g) % 2 === 0 && count(/"/g) % 2 === 0 && count(/«/g) === count(/»/g) && count(/\(/g) === count(/\)/g);
 }
 
 /** When no sentence qualifies (lists, fragments), the first words of the body, cut at a word boundary. */
 function fallbackSummary(blocks: readonly Block[]): string {
   const text = blocks.map((b) => ('text' in b ? b.text : b.items.map((i) => i.text).join('; '))).join(' ');
   const words = text.split(/\s+/).filter(Boolean);
-  if (words.length <= SUMMARY_MAX_WORDS) return words.join(' ');
-  return `${words.slice(0, SUMMARY_MAX_WORDS - 1).join(' ')} …`;
+  let cut = words.length <= SUMMARY_MAX_WORDS ? words.join(' ') : `${words.slice(0, SUMMARY_MAX_WORDS - 1).join(' ')} …`;
+  if (cut.length > SUMMARY_MAX_CHARS) cut = `${[...cut].slice(0, SUMMARY_MAX_CHARS / 2).join('')} …`;
+  return cut;
 }
