@@ -8,6 +8,8 @@ export interface BuildOptions extends PipelineOptions {
   cacheDir?: string;
   /** Worker threads for enrichment; defaults to the cores available, 1 enriches on the calling thread. */
   threads?: number;
+  /** Called as documents are done (cached ones count at once), for progress display; `total` is the documents to build. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface BuildStats {
@@ -34,7 +36,10 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const missing: SourceDocument[] = prepared.sources.filter((_, i) => !found[i]);
 
   const threads = Math.min(options.threads ?? defaultThreads(), Math.floor(missing.length / MIN_DOCUMENTS_PER_THREAD));
-  const outcomes = threads > 1 ? await enrichInWorkers(missing, prepared, threads) : missing.map((source) => enrichOutcome(source, prepared));
+  const cached = prepared.sources.length - missing.length;
+  const progress = options.onProgress ? (done: number): void => options.onProgress?.(cached + done, prepared.sources.length) : undefined;
+  progress?.(0);
+  const outcomes = threads > 1 ? await enrichInWorkers(missing, prepared, threads, progress) : missing.map((source, i) => (progress?.(i), enrichOutcome(source, prepared)));
 
   const items: Item[] = [];
   let next = 0;

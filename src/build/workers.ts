@@ -25,11 +25,13 @@ export function defaultThreads(): number {
 /**
  * Normalizes and enriches documents on `threads` worker threads (tagging is
  * CPU-bound and each document is independent), handing out batches as
- * threads free up. Outcomes come back in the order of `sources`.
+ * threads free up. Outcomes come back in the order of `sources`; `onDone`
+ * hears the running count after each batch.
  */
-export async function enrichInWorkers(sources: readonly SourceDocument[], context: EnrichContext, threads: number): Promise<Outcome[]> {
+export async function enrichInWorkers(sources: readonly SourceDocument[], context: EnrichContext, threads: number, onDone?: (done: number) => void): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(sources.length);
   let next = 0;
+  let done = 0;
   const spawn = (): Worker => {
     if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./enrich-worker.js', import.meta.url), { workerData: context });
     // Run from the TypeScript sources (tests): the thread registers tsx before loading the worker module.
@@ -51,6 +53,8 @@ export async function enrichInWorkers(sources: readonly SourceDocument[], contex
       };
       worker.on('message', (batch: Outcome[]) => {
         for (let i = 0; i < batch.length; i++) outcomes[start + i] = batch[i] as Outcome;
+        done += batch.length;
+        onDone?.(done);
         send();
       });
       worker.once('error', reject);
