@@ -78,19 +78,20 @@ async function pingOne(url: string, options: HubOptions): Promise<PingResult> {
   const attempts = Math.max(1, options.attempts ?? 5);
   const log = options.log ?? (() => {});
   let error = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (options.signal?.aborted) return { url, ok: false, attempts: attempt - 1, error: 'stopped' };
+  let made = 0;
+  while (made < attempts && !options.signal?.aborted) {
     const outcome = await post(url, options);
-    if (outcome === true) return { url, ok: true, attempts: attempt };
+    made++;
+    if (outcome === true) return { url, ok: true, attempts: made };
     error = outcome.error;
     // A hub that refuses the request itself (4xx other than 408/429) will refuse it again.
-    if (!outcome.retry || attempt === attempts) break;
-    const delay = (options.retryDelayMs ?? 1000) * 2 ** (attempt - 1);
-    log(`websub: ${options.hub} did not take the update of ${url}: ${error}; retrying in ${formatMs(delay)} (attempt ${attempt} of ${attempts})\n`);
+    if (!outcome.retry || made === attempts) break;
+    const delay = (options.retryDelayMs ?? 1000) * 2 ** (made - 1);
+    log(`websub: ${options.hub} did not take the update of ${url}: ${error}; retrying in ${formatMs(delay)} (attempt ${made} of ${attempts})\n`);
     await sleep(delay, options.signal);
   }
-  log(`websub: gave up telling ${options.hub} about ${url}: ${error}\n`);
-  return { url, ok: false, attempts, error };
+  log(`websub: gave up telling ${options.hub} about ${url}: ${error || 'stopped'}\n`);
+  return { url, ok: false, attempts: made, error: error || 'stopped' };
 }
 
 async function post(url: string, options: HubOptions): Promise<true | { error: string; retry: boolean }> {
