@@ -29,4 +29,21 @@ describe('extractEntities', () => {
     const tags = extractEntities('Tour', `The tour visits ${cities.join(', ')}.`, aliases);
     expect(tags.length).toBe(MAX_ENTITY_TAGS);
   });
+  it('splits lists and datelines into names and drops credit lines and words glued across a sentence break', () => {
+    const tags = extractEntities(
+      'Leaders meet',
+      'LONDON — Officials from Italy, Poland, Germany and Spain met in London on Monday, said Katie Allen, PhD. She leads the talks. (Thomas Coex/AFP/Getty Images)',
+      aliases,
+    );
+    const names = tags.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['Italy', 'Poland', 'Germany', 'London']));
+    expect(names).not.toContain('LONDON');
+    expect(names.some((n) => n.includes(',') || n.includes('/') || /^(She|PhD)$/.test(n))).toBe(false);
+  });
+  it('reads a first name alone as the one person whose full name starts with it', () => {
+    const tags = extractEntities('Talks', 'Prime Minister Benjamin Netanyahu spoke on Sunday. Later Benjamin said the talks were over.', aliases);
+    const names = tags.map((t) => t.name);
+    expect(names).toContain('Benjamin Netanyahu');
+    expect(names).not.toContain('Benjamin');
+  });
 });

@@ -8,7 +8,7 @@ export const MAX_ENTITY_TAGS = 12;
 const TAGGED_CHARS = 3000;
 
 // Titles and roles compromise includes in a person match ("president Vladimir Putin").
-const HONORIFIC = /^(?:president|prime|minister|deputy|foreign|secretary|spokesman|spokeswoman|spokesperson|chancellor|king|queen|prince|princess|pope|senator|sen\.|rep\.|gov\.|governor|mayor|general|gen\.|judge|justice|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|dame|lord|lady|chief|ceo|chairman|leader|former|late|the)$/iu;
+const HONORIFIC = /^(?:president|prime|minister|deputy|foreign|secretary|spokesman|spokeswoman|spokesperson|chancellor|king|queen|prince|princess|pope|senator|sen\.|rep\.|gov\.|governor|mayor|general|gen\.|judge|justice|commissioner|ambassador|attorney|director|chairwoman|premier|sheikh|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|dame|lord|lady|chief|ceo|chairman|leader|former|late|the)$/iu;
 
 interface Mention {
   name: string;
@@ -41,8 +41,28 @@ function lead(body: string): string {
   return cut > TAGGED_CHARS / 2 ? head.slice(0, cut + 1) : head.slice(0, head.lastIndexOf(' '));
 }
 
+// Words the tagger sometimes glues onto a name across a sentence break ("Katie Allen, PhD. She").
+const NOT_NAMES = /^(?:he|she|it|they|we|i|you|this|that|these|those|there|here|but|and|or|so|photo|image|credit|getty|images|phd|md|jr|sr)$/iu;
+
 function names(matches: string[], kind: EntityTag['kind']): Mention[] {
-  return matches.map((raw) => ({ name: cleanName(raw), kind })).filter((m) => isName(m.name));
+  return matches
+    .flatMap(splitMatch)
+    .map((raw) => ({ name: cleanName(raw), kind }))
+    .filter((m) => isName(m.name));
+}
+
+/**
+ * One tagger match can hold several names: a list ("Italy, Poland, Germany"),
+ * a dateline ("SEOUL, South Korea") or a sentence break after an abbreviation
+ * ("PhD. She"). Initials ("George H.W. Bush") are not breaks. A match holding
+ * a credit line ("Thomas Coex/AFP/Getty Images") is not a name at all.
+ */
+function splitMatch(raw: string): string[] {
+  if (raw.includes('/')) return [];
+  return raw
+    .split(/,\s+|(?<![\s.]\p{Lu}|^\p{Lu})\.\s+(?=\p{Lu})/u)
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 function cleanName(raw: string): string {
@@ -54,7 +74,9 @@ function cleanName(raw: string): string {
     .filter(Boolean);
   while (words.length > 1 && (HONORIFIC.test(words[0] ?? '') || /^\p{Ll}/u.test(words[0] ?? ''))) words = words.slice(1);
   // A trailing period belongs to the sentence unless the name is an abbreviation ("U.S.").
-  return words.join(' ').replace(/(?<!\b\p{Lu})\.$/u, '');
+  const name = words.join(' ').replace(/(?<!\b\p{Lu})\.$/u, '');
+  // Datelines shout ("LONDON"); short capitals are acronyms ("NATO", "BBC") and stay.
+  return /^[\p{Lu} -]{5,}$/u.test(name) ? name.toLowerCase().replace(/(^|[ -])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase()) : name;
 }
 
 /** Proper names only: every word capitalized (or a number), no sentence fragments. */
@@ -62,7 +84,7 @@ function isName(name: string): boolean {
   if (name.length < 2 || name.length > 60) return false;
   const words = name.split(' ');
   if (words.length > 5) return false;
-  if (words.length === 1 && HONORIFIC.test(name)) return false;
+  if (words.length === 1 && (HONORIFIC.test(name) || NOT_NAMES.test(name))) return false;
   return words.every((w) => /^[\p{Lu}\p{N}]/u.test(w) || /^(?:of|de|del|la|le|van|von|der|al|bin|and|for|the)$/u.test(w)) && /^\p{Lu}/u.test(name);
 }
 
@@ -71,10 +93,15 @@ function canonicalize(mentions: Mention[], aliases: Readonly<Record<string, stri
   const fullNames = aliased.filter((m) => m.kind === 'person' && m.name.includes(' ')).map((m) => m.name);
   return aliased.map((m) => {
     if (m.kind !== 'person' || m.name.includes(' ')) return m;
-    // A surname alone is the person whose full name ends with it.
-    const full = fullNames.find((f) => f.endsWith(` ${m.name}`));
+    // A surname alone is the person whose full name ends with it; a first name alone, the
+    // one person whose full name starts with it ("Benjamin" → "Benjamin Netanyahu").
+    const full = fullNames.find((f) => f.endsWith(` ${m.name}`)) ?? only(new Set(fullNames.filter((f) => f.startsWith(`${m.name} `))));
     return full ? { ...m, name: full } : m;
   });
+}
+
+function only<T>(values: Set<T>): T | undefined {
+  return values.size === 1 ? [...values][0] : undefined;
 }
 
 function rank(mentions: Mention[], title: string, body: string): EntityTag[] {
