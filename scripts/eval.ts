@@ -238,9 +238,11 @@ function reportInjection(articles: CleanArticle[]): void {
     const item = built.items.get(path);
     if (!item) continue;
     const text = fingerprint(item.contentText);
+    // Injected lines are whole paragraphs: one leaks when a paragraph of the item is that line.
+    const itemParagraphs = new Set(item.contentText.split('\n\n').map(fingerprint));
     for (const line of injected.get(path) ?? []) {
       lines++;
-      if (text.includes(fingerprint(line))) {
+      if (itemParagraphs.has(fingerprint(line))) {
         leaked++;
         const template = INJECTED.find((t) => fingerprint(line).startsWith(fingerprint(t.replace('{t}', '')))) ?? line;
         leakedLines.set(template, (leakedLines.get(template) ?? 0) + 1);

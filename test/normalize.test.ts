@@ -24,6 +24,24 @@ describe('boilerplate rules', () => {
     'Subscribe to our newsletter for daily updates',
     'We use cookies to improve your experience.',
     'Follow us on Twitter and Facebook',
+    'Síguenos en Instagram',
+    'Te puede interesar: Maduro ratifica a Padrino López',
+    'Mira también: las claves del acuerdo',
+    'You might also like:',
+    'Lesen Sie auch die folgenden Beiträge:',
+    'Photo: Jane Doe/Reuters',
+    '(Credit: Clayton Aldern / Grist)',
+    'Fuente: EFE',
+    '© 2024 Example Media Group',
+    'Published: 4 May 2021',
+    'Actualizado el 17.01.2021.',
+    'Subscribe now to our digital edition for the full story.',
+    'Do you want to be kept informed? Sign up here',
+    'By continuing to use the site you agree to the use of cookies. More information',
+    'Esta web utiliza cookies para mejorar la experiencia del usuario',
+    'Leave a comment',
+    'You must be logged in to post a comment.',
+    'By',
   ])('removes "%s"', (line) => {
     expect(isBoilerplate(line, rules, none)).toBe(true);
   });
@@ -32,6 +50,10 @@ describe('boilerplate rules', () => {
     'The related companies reported losses.',
     'Sources said the talks failed.',
     'Share prices fell sharply on Monday after the announcement.',
+    'She baked cookies for the whole street every Sunday.',
+    'The photo was taken in 2019 by a passer-by.',
+    'Published in 1851, the novel sold poorly.',
+    'Comments from the minister drew criticism in Parliament.',
   ])('keeps prose "%s"', (line) => {
     expect(isBoilerplate(line, rules, none)).toBe(false);
   });
