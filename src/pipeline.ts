@@ -15,6 +15,8 @@ export interface PipelineOptions {
   rules: NormalizeRules;
   enrich?: Omit<EnrichOptions, 'siteUrl'>;
   sourceDateEpoch?: Date;
+  /** The build's clock, for refusing documents dated in the future; default: the system clock. */
+  now?: Date;
   /** Paths of documents deleted since they were published; their item pages answer 410 Gone. */
   deleted?: readonly string[];
 }
@@ -51,7 +53,7 @@ export interface PreparedDocuments extends EnrichContext {
 /** The corpus-wide stages before enrichment: every document ingested, ids made unique, repeated lines found. */
 export function prepareDocuments(raws: readonly RawDocument[], options: PipelineOptions): PreparedDocuments {
   const failures: DocumentFailure[] = [];
-  const env = options.sourceDateEpoch ? { sourceDateEpoch: options.sourceDateEpoch } : {};
+  const env = { now: options.now ?? new Date(), ...(options.sourceDateEpoch ? { sourceDateEpoch: options.sourceDateEpoch } : {}) };
   const sources = uniqueKeys(raws.flatMap((raw) => attempt(failures, raw.path, () => ingestDocument(raw, env)) ?? []), failures);
   const enrichOptions: EnrichOptions = { siteUrl: options.site.url, entityAliases: options.rules.entityAliases, ...options.enrich };
   return { sources, failures, rules: options.rules, repeated: findRepeatedLines(sources), enrichOptions };
@@ -75,9 +77,16 @@ export function attempt<T>(failures: DocumentFailure[], path: string, work: () =
   try {
     return work();
   } catch (error) {
-    failures.push({ path, reason: (error as Error).message });
+    failures.push({ path, reason: failureReason(error) });
     return undefined;
   }
+}
+
+/** Why a document failed, in the author's terms. */
+export function failureReason(error: unknown): string {
+  // A stack overflow comes from markup nested thousands of levels deep: the document's fault, not a crash.
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'is nested too deeply to parse (thousands of levels of quotes, lists or tags)';
+  return (error as Error).message;
 }
 
 /** Two documents claiming one id: the first by path keeps it, the other is reported. */

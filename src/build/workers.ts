@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { enrichDocument, type EnrichContext } from '../pipeline.js';
+import { enrichDocument, failureReason, type EnrichContext } from '../pipeline.js';
 import type { Item, SourceDocument } from '../types.js';
 
 /** What a worker answers for one document: its item, or why it failed. */
@@ -14,7 +14,7 @@ export function enrichOutcome(source: SourceDocument, context: EnrichContext): O
   try {
     return { item: enrichDocument(source, context) };
   } catch (error) {
-    return { reason: (error as Error).message };
+    return { reason: failureReason(error) };
   }
 }
 

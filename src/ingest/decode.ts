@@ -7,10 +7,18 @@ export class DecodeError extends Error {}
 
 export function decodeText(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return utf8(bytes.subarray(3));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return utf16('utf-16le', bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16('utf-16be', bytes.subarray(2));
   if (bytes.includes(0)) throw new DecodeError('binary data (NUL bytes), not a text document');
   return utf8(bytes);
+}
+
+function utf16(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw new DecodeError(`invalid ${encoding.toUpperCase()} after its byte order mark (an unpaired surrogate or an odd number of bytes)`);
+  }
 }
 
 function utf8(bytes: Uint8Array): string {

@@ -12,7 +12,16 @@ import { parseText } from './text.js';
 export interface IngestEnv {
   /** From `SOURCE_DATE_EPOCH`: a reproducible-builds date for every undated document. */
   sourceDateEpoch?: Date;
+  /** The build's clock: a document declared to be from later than this is not published yet. */
+  now?: Date;
 }
+
+/**
+ * How far ahead of the build's clock a declared date may be (clocks of authors
+ * and builders drift). Further ahead, readers would pin the item to the top for
+ * years and validators call the date implausible (the W3C validator allows ten minutes).
+ */
+export const FUTURE_SLACK_MS = 10 * 60 * 1000;
 
 export class DocumentError extends Error {}
 
@@ -46,6 +55,9 @@ export function ingestDocument(raw: RawDocument, env: IngestEnv = {}): SourceDoc
   if (!title) throw new DocumentError('no title: the first line of the document is empty');
   if (blocks.length === 0 && !declared.summary) throw new DocumentError('no body text after the title');
   const { date, dateSource, updated } = pickDate(declared, raw, env);
+  if (env.now && updated.getTime() > env.now.getTime() + FUTURE_SLACK_MS) {
+    throw new DocumentError(`dated ${updated.toISOString()}, in the future; it is published once that date has come`);
+  }
   return {
     path: raw.path,
     format,

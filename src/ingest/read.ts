@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, readFile, realpath, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -46,12 +47,18 @@ async function readDocument(root: string, path: string, commits: CommitDates | u
   // A symlink may point anywhere; only files that really live under the seeds folder are published.
   const real = await realpath(full);
   if (real !== root && !real.startsWith(root + sep)) throw new Error('is a symlink to a file outside the seeds folder');
-  const info = await stat(real);
-  if (!info.isFile()) throw new Error('is not a regular file');
-  if (info.size > MAX_DOCUMENT_BYTES) {
-    throw new Error(`is ${(info.size / 1048576).toFixed(1)} MB, over the ${MAX_DOCUMENT_BYTES / 1048576} MB limit for one document`);
+  // One open file is checked and read: a file swapped for a symlink after the check, or grown
+  // after its size was read, cannot slip past the limits (O_NOFOLLOW refuses a new symlink).
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let info, bytes;
+  try {
+    info = await handle.stat();
+    if (!info.isFile()) throw new Error('is not a regular file');
+    if (info.size > MAX_DOCUMENT_BYTES) throw new Error(`is ${(info.size / 1048576).toFixed(1)} MB, ${OVER_LIMIT}`);
+    bytes = await readAtMost(handle, info.size, MAX_DOCUMENT_BYTES);
+  } finally {
+    await handle.close();
   }
-  const bytes = await readFile(real);
   const sidecar = await readSidecar(full);
   return {
     path,
@@ -61,6 +68,26 @@ async function readDocument(root: string, path: string, commits: CommitDates | u
     ...(dirty ? { dirty } : {}),
     ...(sidecar ? { sidecar } : {}),
   };
+}
+
+const OVER_LIMIT = `over the ${MAX_DOCUMENT_BYTES / 1048576} MB limit for one document`;
+
+/** The file's bytes to its end, refusing (without holding them) any beyond `limit`, even if it grows while read. */
+async function readAtMost(handle: FileHandle, expected: number, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  // One byte more than expected, to notice growth; then small steps.
+  let want = expected + 1;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(want, limit + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > limit) throw new Error(`grew while it was read, ${OVER_LIMIT}`);
+    want = 64 * 1024;
+  }
+  return Buffer.concat(chunks, total);
 }
 
 async function readSidecar(documentPath: string): Promise<Record<string, unknown> | undefined> {
@@ -150,7 +177,7 @@ function readFailure(error: unknown): string {
   const err = error as NodeJS.ErrnoException;
   if (err.code === 'ENOENT') return 'disappeared while the build was reading it';
   if (err.code === 'EACCES') return 'cannot be read (permission denied)';
-  if (err.code === 'ELOOP') return 'is a symlink loop';
+  if (err.code === 'ELOOP') return 'is a symlink loop, or was replaced by a symlink while the build read it';
   return err.message;
 }
 
