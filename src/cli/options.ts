@@ -1,145 +1,107 @@
 import { parseArgs } from 'node:util';
-import type { LogFormat } from '../publish/http/log.js';
-import { parsePollLimit, type PollLimit } from '../publish/http/poll-limit.js';
+import { settings } from '../config/schema.js';
 
 export class UsageError extends Error {}
 
-/** Options of `build` and `serve`, after defaults. Documented in the README's CLI table. */
-export interface CliOptions {
-  seeds: string;
-  out: string;
-  siteUrl: string;
-  limit: number;
-  port: number;
-  host: string;
-  /** serve: rebuild and swap the site when files in `seeds` change. */
-  watch: boolean;
-  /** serve: Cache-Control max-age in seconds. */
-  maxAge: number;
-  /** serve: honour X-Forwarded-Proto/-Host/-For. */
-  trustProxy: boolean;
-  /** serve: per-client request limit; undefined is off. */
-  pollLimit?: PollLimit;
-  /** serve: access log format; undefined picks one from the environment. */
-  accessLog?: LogFormat;
-  /** WebSub hub every feed names and that is told about changed feeds; undefined is off. */
-  hub?: string;
+/** A command line, parsed but not yet merged with the config file and env (see src/config/resolve.ts). */
+export interface CommandLine {
+  command: string;
+  /** Config flags the user gave, by flag ("--port": "8080", "--watch": true). */
+  flags: Record<string, string | boolean>;
+  positionals: string[];
+  configPath?: string;
+  help: boolean;
+  quiet: boolean;
+  json: boolean;
+  verbose: boolean;
+  format: 'text' | 'json';
 }
 
-const SPEC = {
-  seeds: { type: 'string' },
-  out: { type: 'string' },
-  'site-url': { type: 'string' },
-  limit: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  watch: { type: 'boolean' },
-  'max-age': { type: 'string' },
-  'trust-proxy': { type: 'boolean' },
-  'poll-limit': { type: 'string' },
-  hub: { type: 'string' },
+/** Flags that set a config value, from the schema: the one place each is named. */
+const CONFIG_FLAGS = new Map(settings().flatMap(({ schema }) => (schema['x-flag'] ? [[schema['x-flag'], schema.type === 'boolean' ? 'boolean' : 'string'] as const] : [])));
+
+const OTHER_FLAGS = {
+  config: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const ALLOWED: Record<string, readonly string[]> = {
-  build: ['seeds', 'out', 'site-url', 'limit', 'hub', 'help'],
-  serve: ['seeds', 'port', 'host', 'site-url', 'limit', 'watch', 'max-age', 'trust-proxy', 'poll-limit', 'hub', 'help'],
+const SPEC = {
+  ...Object.fromEntries([...CONFIG_FLAGS].map(([flag, type]) => [flag.slice(2), { type }])),
+  ...OTHER_FLAGS,
+} as Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+const SITE = ['seeds', 'site-url', 'limit', 'hub'];
+const SERVE = ['port', 'host', 'watch', 'max-age', 'trust-proxy', 'poll-limit'];
+
+/** The flags each command takes, and how many positionals (and what they mean, for messages). */
+const COMMANDS: Record<string, { flags: readonly string[]; positionals: readonly string[] }> = {
+  build: { flags: [...SITE, 'out', 'config', 'quiet', 'json', 'verbose'], positionals: [] },
+  serve: { flags: [...SITE, ...SERVE, 'config', 'quiet', 'verbose'], positionals: [] },
+  check: { flags: ['seeds', 'config', 'format', 'verbose'], positionals: [] },
+  show: { flags: ['seeds', 'site-url', 'config', 'json', 'verbose'], positionals: ['FILE'] },
+  config: { flags: [...SITE, 'out', ...SERVE, 'config', 'json'], positionals: [] },
+  init: { flags: [], positionals: ['[DIR]'] },
 };
 
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): { command: string; options: CliOptions; help: boolean } {
+export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') return { command: 'help', options: defaults(env, 3000), help: true };
-  const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}"`);
-  let values: Record<string, string | boolean | undefined>;
+  const none: CommandLine = { command: 'help', flags: {}, positionals: [], help: true, quiet: false, json: false, verbose: false, format: 'text' };
+  if (!command || command === '--help' || command === '-h' || command === 'help') return none;
+  if (command === '--version' || command === 'version') return { ...none, command: 'version', help: false };
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+  let parsed;
   try {
-    ({ values } = parseArgs({ args: [...rest], options: SPEC, strict: true, allowPositionals: false }));
+    parsed = parseArgs({ args: [...rest], options: SPEC, strict: true, allowPositionals: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const { values, positionals } = parsed;
   for (const key of Object.keys(values)) {
-    if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to "${command}"`);
+    if (key !== 'help' && !spec.flags.includes(key)) throw new UsageError(`option --${key} does not apply to "${command}"`);
   }
-  const port = integer('--port', (values.port as string | undefined) ?? env.PORT, 3000, 0, 65535);
-  const base = defaults(env, port);
-  const siteUrl = (values['site-url'] as string | undefined) ?? base.siteUrl;
+  const required = spec.positionals.filter((p) => !p.startsWith('[')).length;
+  if (values.help !== true && (positionals.length < required || positionals.length > spec.positionals.length)) {
+    throw new UsageError(`"${command}" takes ${spec.positionals.length === 0 ? 'no arguments' : spec.positionals.join(' ')}, got ${positionals.length === 0 ? 'none' : positionals.map((p) => `"${p}"`).join(' ')}`);
+  }
+  const format = (values.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+  const flags: Record<string, string | boolean> = {};
+  for (const [key, value] of Object.entries(values)) if (CONFIG_FLAGS.has(`--${key}`) && value !== undefined) flags[`--${key}`] = value as string | boolean;
   return {
     command,
+    flags,
+    positionals,
+    ...(values.config !== undefined ? { configPath: values.config as string } : {}),
     help: values.help === true,
-    options: {
-      seeds: (values.seeds as string | undefined) ?? base.seeds,
-      out: (values.out as string | undefined) ?? base.out,
-      siteUrl: checkUrl(siteUrl),
-      limit: integer('--limit', values.limit as string | undefined, 50, 0, 1_000_000),
-      port,
-      host: (values.host as string | undefined) ?? env.HOST ?? base.host,
-      watch: values.watch === true || flag(env.WIREFEED_WATCH),
-      maxAge: integer('--max-age', (values['max-age'] as string | undefined) ?? env.WIREFEED_MAX_AGE, 300, 0, 31_536_000),
-      trustProxy: values['trust-proxy'] === true || flag(env.WIREFEED_TRUST_PROXY),
-      ...pollLimit((values['poll-limit'] as string | undefined) ?? env.WIREFEED_POLL_LIMIT),
-      ...accessLog(env.WIREFEED_ACCESS_LOG),
-      ...hub((values.hub as string | undefined) ?? env.WIREFEED_HUB),
-    },
+    quiet: values.quiet === true,
+    json: values.json === true,
+    verbose: values.verbose === true,
+    format,
   };
-}
-
-function flag(raw: string | undefined): boolean {
-  return raw !== undefined && /^(?:1|true|yes|on)$/i.test(raw);
-}
-
-function pollLimit(raw: string | undefined): { pollLimit?: PollLimit } {
-  if (raw === undefined || raw === '' || raw === '0') return {};
-  const limit = parsePollLimit(raw);
-  if (!limit) throw new UsageError(`--poll-limit must be N (requests per minute per client) or N/SECONDS, got "${raw}"`);
-  return { pollLimit: limit };
-}
-
-function accessLog(raw: string | undefined): { accessLog?: LogFormat } {
-  if (raw === undefined || raw === '') return {};
-  if (raw !== 'json' && raw !== 'text' && raw !== 'off') throw new UsageError(`WIREFEED_ACCESS_LOG must be json, text or off, got "${raw}"`);
-  return { accessLog: raw };
-}
-
-function hub(raw: string | undefined): { hub?: string } {
-  if (raw === undefined || raw === '') return {};
-  return { hub: absoluteUrl('--hub', raw) };
-}
-
-function defaults(env: NodeJS.ProcessEnv, port: number): CliOptions {
-  return { seeds: 'seeds', out: 'feeds', siteUrl: `http://localhost:${port}`, limit: 50, port, host: env.HOST ?? '127.0.0.1', watch: false, maxAge: 300, trustProxy: false };
-}
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  return Number(raw);
-}
-
-/** The site URL prefixes every link in every feed, so it must be absolute; a trailing slash is dropped. */
-function checkUrl(raw: string): string {
-  return absoluteUrl('--site-url', raw).replace(/\/+$/, '');
-}
-
-function absoluteUrl(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`${name} must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${name} must use http or https, got "${raw}"`);
-  return url.href;
 }
 
 export const USAGE = `Usage:
   wirefeed build [--seeds DIR] [--out DIR] [--site-url URL] [--limit N] [--hub URL]
+                 [--quiet] [--json]
   wirefeed serve [--seeds DIR] [--port N] [--host H] [--site-url URL] [--limit N]
                  [--watch] [--max-age S] [--trust-proxy] [--poll-limit N[/S]] [--hub URL]
+  wirefeed init [DIR]          create a project that builds and serves at once
+  wirefeed check [--format json]  check the config and every document; writes nothing
+  wirefeed show FILE           how one document becomes an item, and why
+  wirefeed config [--json]     the effective settings and where each came from
+Every command but init also takes --config PATH and --verbose.
 
   --seeds DIR      documents to publish (default: seeds)
   --out DIR        where build writes the static site (default: feeds)
   --site-url URL   absolute URL the site is served from (default: http://localhost:<port>)
   --limit N        items in each subscription feed, 0 for all (default: 50)
+  --hub URL        WebSub hub: every feed links it, and it is told which feeds changed
+                   after each build (default: $WIREFEED_HUB or off)
   --port N         port to listen on (default: $PORT or 3000)
   --host H         address to listen on (default: $HOST or 127.0.0.1)
   --watch          rebuild and swap the site when seeds change ($WIREFEED_WATCH=1)
@@ -147,8 +109,13 @@ export const USAGE = `Usage:
   --trust-proxy    honour X-Forwarded-Proto/-Host/-For ($WIREFEED_TRUST_PROXY=1)
   --poll-limit N   answer 429 beyond N requests per client per minute, or N/S per S
                    seconds (default: $WIREFEED_POLL_LIMIT or off)
-  --hub URL        WebSub hub: every feed links it, and it is told which feeds changed
-                   after each build (default: $WIREFEED_HUB or off)
+  --config PATH    settings file (default: wirefeed.config.json, .yaml or .yml if present)
+  --quiet          no progress and no summary line (errors are still printed)
+  --json           build: print the summary as JSON; show, config: print JSON
+  --verbose        more detail on errors
 
-Exit codes: 0 success, 1 some documents failed (the others are published), 2 bad usage.
+Settings: flags override environment variables, which override the config file,
+which overrides the defaults; "wirefeed config" shows the result.
+Exit codes: 0 success, 1 some documents failed (the others are published) or
+check found problems, 2 bad usage or configuration.
 `;

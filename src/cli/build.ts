@@ -1,0 +1,35 @@
+import type { Config } from '../config/schema.js';
+import { writeStatic } from '../publish/static.js';
+import { changedFeedsOnDisk } from '../publish/websub.js';
+import { tellHub } from './hub.js';
+import { progressReporter } from './progress.js';
+import { buildFromConfig } from './site.js';
+
+export interface OutputOptions {
+  /** No progress and no summary; failures are still named on stderr. */
+  quiet: boolean;
+  /** The summary as one JSON object on stdout instead of a sentence. */
+  json: boolean;
+}
+
+/** `wirefeed build`: the site from the seeds, written atomically to `out`. Exit 1 when a document failed. */
+export async function build(config: Config, env: NodeJS.ProcessEnv, cwd: string, output: OutputOptions): Promise<number> {
+  const started = performance.now();
+  const progress = output.quiet || output.json ? undefined : progressReporter({ stream: process.stderr });
+  const built = await buildFromConfig(config, env, cwd, progress ? { onProgress: (done, total) => progress.update(done, total) } : {});
+  progress?.finish();
+  const { result, failures, messages } = built;
+  for (const message of messages) process.stderr.write(`${message}\n`);
+  const changed = config.hub ? await changedFeedsOnDisk(result.site, config.out) : [];
+  await writeStatic(result.site, config.out);
+  const seconds = (performance.now() - started) / 1000;
+  const count = result.catalog.items.length;
+  if (output.json) {
+    const summary = { items: count, skipped: failures.length, files: result.site.size, out: config.out, seconds: Number(seconds.toFixed(3)), failures };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else if (!output.quiet) {
+    process.stdout.write(`Built ${count} item${count === 1 ? '' : 's'} (${failures.length} skipped) into ${config.out}/ (${result.site.size} files) in ${seconds.toFixed(2)} s\n`);
+  }
+  if (config.hub && changed.length > 0) await tellHub(config.hub, config.site.url, changed, { quiet: output.quiet || output.json });
+  return failures.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+import type { Config } from '../config/schema.js';
+import { parsePollLimit } from '../publish/http/poll-limit.js';
+import { createApp, listen, shutdown, SiteHolder } from '../publish/server.js';
+import { lastGoodDocuments, watchSeeds, type Watcher } from '../publish/watch.js';
+import { changedFeeds } from '../publish/websub.js';
+import type { PipelineResult } from '../pipeline.js';
+import { tellHub } from './hub.js';
+import { progressReporter } from './progress.js';
+import { buildFromConfig } from './site.js';
+
+/**
+ * `wirefeed serve`. Listens first (so /healthz answers and /readyz says
+ * "starting" during the build), then loads the site; with watch, rebuilds
+ * swap it whole.
+ */
+export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string, output: { quiet: boolean }): Promise<number> {
+  const options = config.serve;
+  const pollLimit = options.pollLimit && options.pollLimit !== '0' ? parsePollLimit(options.pollLimit) : undefined;
+  const holder = new SiteHolder();
+  const app = createApp(holder, { maxAge: options.maxAge, trustProxy: options.trustProxy, pollLimit, accessLog: options.accessLog });
+  const server = await listen(app, options.port, options.host);
+  let watcher: Watcher | undefined;
+  // Signals are handled from the moment the port is open, also during the first build.
+  let stop!: () => void;
+  const pending = new AbortController();
+  const stopped = new Promise<number>((resolve) => {
+    stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      watcher?.close();
+      pending.abort();
+      void shutdown(server, holder).then(() => resolve(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  const keep = options.watch ? lastGoodDocuments() : undefined;
+  const progress = output.quiet || keep ? undefined : progressReporter({ stream: process.stderr });
+  let result: PipelineResult;
+  try {
+    const built = await buildFromConfig(config, env, cwd, { ...(keep ? { keep } : {}), ...(progress ? { onProgress: (done, total) => progress.update(done, total) } : {}) });
+    progress?.finish();
+    for (const message of built.messages) process.stderr.write(`${message}\n`);
+    result = built.result;
+  } catch (error) {
+    stop();
+    await stopped;
+    throw error;
+  }
+  if (holder.stopping) return stopped;
+  holder.set(result.site);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  if (!output.quiet) process.stdout.write(`Serving ${result.catalog.items.length} items at http://${options.host}:${port}/ (feeds link to ${config.site.url})\n`);
+  if (keep) {
+    watcher = watchSeeds({
+      dir: config.seeds,
+      rebuild: async () => {
+        const started = performance.now();
+        const next = await buildFromConfig(config, env, cwd, { keep });
+        for (const message of next.messages) process.stderr.write(`${message}\n`);
+        const previous = holder.get();
+        holder.set(next.result.site);
+        // Fire and forget: serving never waits for the hub.
+        if (config.hub) void tellHub(config.hub, config.site.url, changedFeeds(next.result.site, previous), { signal: pending.signal, quiet: output.quiet });
+        if (!output.quiet) process.stdout.write(`Rebuilt ${next.result.catalog.items.length} items in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+      },
+      onError: (message) => process.stderr.write(`wirefeed: ${message}\n`),
+    });
+  }
+  return stopped;
+}

@@ -1,0 +1,95 @@
+import { buildSite } from '../build/index.js';
+import { readRuleFiles } from '../config/rules.js';
+import type { Config } from '../config/schema.js';
+import { readSeeds, type ReadResult } from '../ingest/read.js';
+import { loadRules } from '../normalize/index.js';
+import { runPipeline, type PipelineOptions, type PipelineResult } from '../pipeline.js';
+import type { lastGoodDocuments } from '../publish/watch.js';
+import type { DocumentFailure, RawDocument } from '../types.js';
+import { locateFailure, type Problem } from './locate.js';
+import { UsageError } from './options.js';
+
+/** Content-hash cache of enriched items, relative to the working directory; safe to delete. */
+export const CACHE_DIR = '.wirefeed-cache';
+
+export class SeedsError extends Error {}
+
+export async function readSeedsFolder(seeds: string): Promise<ReadResult> {
+  try {
+    return await readSeeds(seeds);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a folder' : (error as Error).message;
+    throw new SeedsError(`cannot read the seeds folder "${seeds}": ${why}; pass --seeds DIR, set "seeds" in the config, or run "wirefeed init" to start a project`);
+  }
+}
+
+/** What the pipeline needs, from the effective config: site, feed size, taxonomy, the shipped rules plus the user's. */
+export function pipelineOptions(config: Config, env: NodeJS.ProcessEnv, cwd: string, deleted: readonly string[]): PipelineOptions {
+  const epoch = sourceDateEpoch(env);
+  const { language, ...site } = config.site;
+  return {
+    site: { ...site, ...(language ? { language } : {}), ...(config.hub ? { hub: config.hub } : {}) },
+    limit: config.limit,
+    rules: loadRules(readRuleFiles(config, cwd)),
+    enrich: { sections: config.taxonomy.sections, ...(config.taxonomy.fallback ? { fallbackSection: config.taxonomy.fallback } : {}) },
+    deleted,
+    ...(epoch ? { sourceDateEpoch: epoch } : {}),
+  };
+}
+
+export interface SiteBuild {
+  result: PipelineResult;
+  failures: DocumentFailure[];
+  /** Documents found in the seeds folder, published or not. */
+  documents: number;
+  /** Each failure placed in its file (and line, when known). */
+  problems: Problem[];
+  /** Each failure as one stderr line: file, what happened to the document, reason, what to do. */
+  messages: string[];
+}
+
+export interface SiteBuildOptions {
+  /** Watch mode: publish a failing document's last good version instead of dropping it. */
+  keep?: ReturnType<typeof lastGoodDocuments>;
+  onProgress?: (done: number, total: number) => void;
+  /** False for commands that must write nothing (check). */
+  cache?: boolean;
+}
+
+/** Reads the seeds and builds the whole site in memory. */
+export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<SiteBuild> {
+  const read = await readSeedsFolder(config.seeds);
+  const pipeline = pipelineOptions(config, env, cwd, read.deleted);
+  const run = (documents: RawDocument[]): PipelineResult => runPipeline(documents, pipeline);
+  let built: { result: PipelineResult; failures: DocumentFailure[]; kept: Set<string> };
+  if (options.keep) {
+    built = options.keep(read, run);
+  } else {
+    // Unchanged documents come from the item cache; the rest are enriched on worker threads.
+    const result = await buildSite(read.documents, {
+      ...pipeline,
+      ...(options.cache === false ? {} : { cacheDir: CACHE_DIR }),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    built = { result, failures: [...read.failures, ...result.failures], kept: new Set() };
+  }
+  const { result, failures, kept } = built;
+  failures.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const bytes = new Map(read.documents.map((doc) => [doc.path, doc.bytes]));
+  const problems = failures.map((failure) => locateFailure(failure, bytes.get(failure.path), config.seeds));
+  const messages = problems.map((problem, i) => {
+    // "file: skipped: reason" ("kept its last good version" in watch mode), with the line when the reason lacks it.
+    const status = kept.has(failures[i]!.path) ? 'kept its last good version' : 'skipped';
+    const line = problem.line && !/\bline \d/.test(problem.message) ? ` (line ${problem.line})` : '';
+    return `${problem.file}: ${status}: ${problem.message}${line}${problem.hint ? `; ${problem.hint}` : ''}`;
+  });
+  return { result, failures, documents: read.documents.length + read.failures.length, problems, messages };
+}
+
+function sourceDateEpoch(env: NodeJS.ProcessEnv): Date | undefined {
+  const raw = env.SOURCE_DATE_EPOCH;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds since 1970, got "${raw}"`);
+  return new Date(Number(raw) * 1000);
+}
