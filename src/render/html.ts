@@ -104,9 +104,10 @@ ${tagList(item, links)}
 </article>`;
 }
 
-function sectionNav(sections: readonly Group[]): string {
+/** Links to every section; the one being shown is marked for assistive technology and the eye. */
+function sectionNav(sections: readonly Group[], current: Group): string {
   if (sections.length === 0) return '';
-  return `<nav class="sections">Sections: ${sections.map((s) => `<a href="${x(s.base)}/">${x(s.name)}</a>`).join(' ')}</nav>`;
+  return `<nav class="sections" aria-label="Sections">${sections.map((s) => `<a href="${x(s.base)}/"${s === current ? ' aria-current="page"' : ''}>${x(s.name)}</a>`).join(' ')}</nav>`;
 }
 
 /** The home page: the main feed's items with their summaries, sections and tags. */
@@ -128,7 +129,7 @@ export function renderGroupPage(catalog: Catalog, group: Group): string {
     type: 'website',
     body: `<main>
 ${isHome ? `<p>${x(site.description)}</p>` : `<h2 class="group">${x(group.name)}</h2>`}
-${sectionNav(catalog.sections)}
+${sectionNav(catalog.sections, group)}
 ${feed.items.map((item) => summaryCard(site, item, links)).join('\n')}
 </main>`,
   });
