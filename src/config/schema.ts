@@ -52,7 +52,7 @@ export const CONFIG_SCHEMA = {
       description: 'What every feed and page says about the site.',
       additionalProperties: false,
       properties: {
-        title: { type: 'string', description: 'Site and main feed title.', default: 'Wirefeed', 'x-env': 'WIREFEED_SITE_TITLE' },
+        title: { type: 'string', description: 'Site and main feed title.', default: 'Wirefeed' },
         description: { type: 'string', description: 'Feed description / subtitle.', default: 'Clean news items from Wirefeed' },
         url: {
           ...HTTP_URL,
@@ -166,7 +166,7 @@ export const CONFIG_SCHEMA = {
           enum: ['json', 'text', 'off'],
           'x-expected': 'json, text or off',
           description: 'Access log format.',
-          'x-default': 'json when stdout is not a terminal, else text; off under test',
+          'x-default': 'text on a terminal, else json; off when NODE_ENV=test',
           'x-env': 'WIREFEED_ACCESS_LOG',
         },
       },
