@@ -116,8 +116,15 @@ function balancedQuotes(text: string): boolean {
 /** When no sentence qualifies (lists, fragments), the first words of the body, cut at a word boundary. */
 function fallbackSummary(blocks: readonly Block[]): string {
   const text = blocks.map((b) => ('text' in b ? b.text : b.items.map((i) => i.text).join('; '))).join(' ');
-  const words = text.split(/\s+/).filter(Boolean);
-  let cut = words.length <= SUMMARY_MAX_WORDS ? words.join(' ') : `${words.slice(0, SUMMARY_MAX_WORDS - 1).join(' ')} …`;
+  // Whitespace tokens are cut by the words countWords sees ("U.S.-led" is three), so the bound holds as measured.
+  const kept: string[] = [];
+  let words = 0;
+  for (const token of text.split(/\s+/).filter(Boolean)) {
+    words += countWords(token);
+    if (words > SUMMARY_MAX_WORDS - 1) break;
+    kept.push(token);
+  }
+  let cut = kept.length < text.split(/\s+/).filter(Boolean).length ? `${kept.join(' ')} …` : kept.join(' ');
   if (cut.length > SUMMARY_MAX_CHARS) cut = `${[...cut].slice(0, SUMMARY_MAX_CHARS / 2).join('')} …`;
   return cut;
 }
