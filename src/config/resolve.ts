@@ -148,8 +148,19 @@ export function expectation(schema: SettingSchema): string {
 }
 
 function suggest(key: string, known: readonly string[]): string {
-  const close = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.replace(/[-_]/g, '').toLowerCase() === key.replace(/[-_]/g, '').toLowerCase());
+  const close = known.find((k) => distance(k.toLowerCase(), key.toLowerCase().replace(/[-_]/g, '')) <= 2);
   return close ? ` (did you mean "${close}"?)` : '';
+}
+
+/** Levenshtein distance, for "did you mean" on misspelt keys. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 function schemaAt(keys: readonly string[]): GroupSchema | SettingSchema {
