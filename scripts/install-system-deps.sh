@@ -14,6 +14,7 @@ packages=(
   golang-go                         # builds test/support/gofeed_read
   golang-github-mmcdole-gofeed-dev  # gofeed sources under /usr/share/gocode (GOPATH mode, offline)
   chromium                          # headless browser for the HTML page tests (driven by playwright-core)
+  faketime                          # another clock for the reproducible-build test (test/over-time.test.ts)
 )
 
 is_installed() {
