@@ -55,9 +55,9 @@ export async function waitForHttp(url, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { keepalive: false });
       await response.arrayBuffer();
-      return;
+      if (response.ok) return;
     } catch {
       await new Promise((r) => setTimeout(r, 200));
     }

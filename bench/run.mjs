@@ -2,8 +2,9 @@
 //                          every serving case on wrk and autocannon, 3 × 10 s each;
 //                          writes bench/results/results.json, bench/results/plot.svg and the
 //                          table in docs/benchmarks.md.
-// npm run bench -- --quick  CI smoke (under 2 minutes): 100 documents, wrk only, 3 × 1 s;
+// npm run bench -- --quick  CI smoke (under 2 minutes): 50 documents, wrk only, 3 × 1 s;
 //                          writes to bench/results/tmp/ and leaves the committed results alone.
+// Options: --sizes 1000,10000 (corpus sizes), --timeout-min N (per build; default 60, quick 3).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -16,6 +17,11 @@ import { updateDocs } from './report.mjs';
 import { benchServing } from './serve.mjs';
 
 const quick = process.argv.includes('--quick');
+const option = (name) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
+const sizes = option('--sizes')?.split(',').map(Number) ?? (quick ? [50] : [1000, 10000, 100000]);
 const started = Date.now();
 
 const install = await run('bash', [join(ROOT, 'bench', 'install-tools.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,10 +43,10 @@ try {
   const building = await benchBuilding({
     articles,
     work,
-    sizes: quick ? [100] : [1000, 10000, 100000],
-    compareAt: quick ? 100 : 10000,
-    profileAt: quick ? [] : [1000, 10000],
-    timeoutMs: (quick ? 3 : 60) * 60_000,
+    sizes,
+    compareAt: sizes.includes(10000) ? 10000 : sizes[sizes.length - 1],
+    profileAt: quick ? [] : sizes.filter((n) => n <= 10000),
+    timeoutMs: Number(option('--timeout-min') ?? (quick ? 3 : 60)) * 60_000,
   });
   const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', machine: machine(), versions: await versions(), serving, building, seconds: Math.round((Date.now() - started) / 1000) };
   const dir = join(ROOT, 'bench', 'results', quick ? 'tmp' : '');

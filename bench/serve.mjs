@@ -4,6 +4,8 @@
 // warm-up and several timed runs; medians, p99 and both sides' core-busy %.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { summarizeProfile } from './profile-summary.mjs';
 import { cpuSeconds, freePort, has, log, median, pinned, ROOT, run, timed, waitForHttp } from './lib.mjs';
@@ -33,10 +35,14 @@ function serverPids(child, name) {
   return children ? children.split(' ').map(Number) : [child.pid];
 }
 
-async function etagOf(url) {
-  const response = await fetch(url);
-  await response.arrayBuffer();
-  return response.headers.get('etag');
+/** The ETag a client would send back; a fresh connection each time, so no pooled socket the server has closed is reused. */
+function etagOf(url) {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => (response.headers.etag ? resolve(response.headers.etag) : reject(new Error(`${url}: no ETag (status ${response.statusCode})`))));
+    }).on('error', reject);
+  });
 }
 
 async function wrk(url, headers, seconds) {
@@ -57,22 +63,46 @@ async function autocannon(url, headers, seconds) {
   return { rps: json.requests.average, p99Ms: json.latency.p99, errors: json.errors + json.timeouts + json.non2xx - (json['3xx'] ?? 0), clientBusy: result.cpuS / result.wallS };
 }
 
-/** One case on one tool: a warm-up, then `reps` timed runs; medians of req/s and p99, and core-busy % of each side. */
-async function measure(tool, server, url, headers, { warmupS, durationS, reps }) {
-  const load = tool === 'wrk' ? wrk : autocannon;
-  await load(url, headers, warmupS);
-  const runs = [];
-  for (let i = 0; i < reps; i++) {
-    const pids = server.pids();
-    const before = pids.map(cpuSeconds);
-    const started = performance.now();
-    const result = await load(url, headers, durationS);
-    const wall = (performance.now() - started) / 1000;
-    const used = pids.map(cpuSeconds).reduce((sum, cpu, j) => sum + cpu - before[j], 0);
-    runs.push({ ...result, serverBusy: used / wall });
+/** One timed run of one case: req/s, p99 and the core-busy % of the server's pids and of the load generator. */
+async function measureOnce(tool, server, url, headers, seconds) {
+  const pids = server.pids();
+  const before = pids.map(cpuSeconds);
+  const started = performance.now();
+  const result = await (tool === 'wrk' ? wrk : autocannon)(url, headers, seconds);
+  const wall = (performance.now() - started) / 1000;
+  const used = pids.map(cpuSeconds).reduce((sum, cpu, j) => sum + cpu - before[j], 0);
+  return { ...result, serverBusy: used / wall };
+}
+
+/**
+ * Every case on every tool: one warm-up each, then `reps` rounds that run
+ * every case once, so load from other processes on this shared machine falls
+ * on all cases alike rather than on whichever ran during a busy spell.
+ */
+async function measureAll(plan, tools, { warmupS, durationS, reps }) {
+  const runs = new Map();
+  for (const [name, server, path, headers] of plan) {
+    for (const tool of tools) {
+      log(`serving: warm-up ${name} (${tool})`);
+      await measureOnce(tool, server, `${server.base}${path}`, headers, warmupS);
+    }
   }
-  const pick = (key) => +median(runs.map((r) => r[key])).toFixed(key === 'rps' ? 0 : 3);
-  return { tool, reqPerS: pick('rps'), p99Ms: pick('p99Ms'), serverCoreBusy: pick('serverBusy'), clientCoreBusy: pick('clientBusy'), errors: runs.reduce((s, r) => s + r.errors, 0), runs: runs.map((r) => Math.round(r.rps)) };
+  for (let round = 1; round <= reps; round++) {
+    log(`serving: round ${round} of ${reps}`);
+    for (const [name, server, path, headers] of plan) {
+      for (const tool of tools) {
+        const key = `${name} ${tool}`;
+        runs.set(key, [...(runs.get(key) ?? []), await measureOnce(tool, server, `${server.base}${path}`, headers, durationS)]);
+      }
+    }
+  }
+  return plan.flatMap(([name, , path, headers]) =>
+    tools.map((tool) => {
+      const list = runs.get(`${name} ${tool}`);
+      const pick = (key) => +median(list.map((r) => r[key])).toFixed(key === 'rps' ? 0 : 3);
+      return { name, path, headers: Object.fromEntries(headers), tool, reqPerS: pick('rps'), p99Ms: pick('p99Ms'), serverCoreBusy: pick('serverBusy'), clientCoreBusy: pick('clientBusy'), errors: list.reduce((s, r) => s + r.errors, 0), runs: list.map((r) => Math.round(r.rps)) };
+    }),
+  );
 }
 
 /** Finds a per-category feed and an archive page in the built site, when the build has them. */
@@ -109,7 +139,7 @@ export async function benchServing({ corpus, work, quick }) {
     const prefix = join(work, 'nginx');
     mkdirSync(prefix, { recursive: true });
     const port = await freePort();
-    const conf = readFileSync(join(ROOT, 'bench', 'nginx.conf.template'), 'utf8').replaceAll('{{PREFIX}}', prefix).replaceAll('{{PORT}}', String(port)).replaceAll('{{ROOT}}', out);
+    const conf = readFileSync(join(ROOT, 'bench', 'nginx.conf.template'), 'utf8').replaceAll('{{PREFIX}}', prefix).replaceAll('{{PORT}}', String(port)).replaceAll('{{ROOT}}', out).replaceAll('{{USER}}', userInfo().username);
     writeFileSync(join(prefix, 'nginx.conf'), conf);
     nginx = start(0, existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
     servers.push({ name: 'nginx', child: nginx, base: `http://127.0.0.1:${port}` });
@@ -147,12 +177,7 @@ export async function benchServing({ corpus, work, quick }) {
       ...(found.category ? [['wirefeed-category-gzip', wf, found.category, [['Accept-Encoding', 'gzip']]]] : []),
       ...(found.archive ? [['wirefeed-archive-gzip', wf, found.archive, [['Accept-Encoding', 'gzip']]]] : []),
     ];
-    for (const [name, server, path, headers] of plan) {
-      for (const tool of tools) {
-        log(`serving: ${name} (${tool})`);
-        cases.push({ name, path, headers: Object.fromEntries(headers), ...(await measure(tool, server, `${server.base}${path}`, headers, timing)) });
-      }
-    }
+    cases.push(...(await measureAll(plan, tools, timing)));
   } finally {
     for (const s of servers) await stop(s.child, s.name === 'wirefeed' ? 'SIGINT' : 'SIGTERM');
   }
@@ -183,7 +208,7 @@ function servingRatios(cases) {
     ]) {
       const a = rps(wf, tool);
       const b = rps(base, tool);
-      if (a && b) ratios.push({ tool, case: wf, baseline: base, ratio: +(a / b).toFixed(2), target: base.startsWith('nginx') ? 0.5 : wf.includes('identity') ? undefined : 0.9 });
+      if (a && b) ratios.push({ tool, case: wf, baseline: base, ratio: +(a / b).toFixed(2), target: wf.includes('identity') ? undefined : base.startsWith('nginx') ? 0.5 : 0.9 });
     }
   }
   return ratios;
