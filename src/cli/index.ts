@@ -2,13 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/file.js';
 import { configJson, formatConfig } from '../config/print.js';
 import { loadConfig, type ResolvedConfig } from '../config/resolve.js';
-import { build } from './build.js';
-import { check } from './check.js';
-import { init } from './init.js';
 import { parseCommandLine, UsageError, USAGE, type CommandLine } from './options.js';
-import { serve } from './serve.js';
-import { show } from './show.js';
-import { SeedsError } from './site.js';
+import { SeedsError } from './seeds-error.js';
 
 /** Runs one command and returns the exit code; user errors are messages, never stack traces. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Promise<number> {
@@ -30,7 +25,8 @@ async function run(line: CommandLine, env: NodeJS.ProcessEnv, cwd: string): Prom
     process.stdout.write(`${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
     return 0;
   }
-  if (line.command === 'init') return init(line.positionals[0] ?? '.', cwd, new Date());
+  // Commands load the pipeline (the tagger, the models) only when they run it, so help, usage errors and init answer at once.
+  if (line.command === 'init') return (await import('./init.js')).init(line.positionals[0] ?? '.', cwd, new Date());
   const load = (): ResolvedConfig => loadConfig({ cwd, env, flags: line.flags, ...(line.configPath !== undefined ? { configPath: line.configPath } : {}) });
   if (line.command === 'check') {
     // check reports a broken config as its findings, in its own format.
@@ -41,7 +37,7 @@ async function run(line: CommandLine, env: NodeJS.ProcessEnv, cwd: string): Prom
       if (!(error instanceof ConfigError)) throw error;
       resolved = error;
     }
-    return check(resolved instanceof ConfigError ? resolved : resolved.config, env, cwd, line.format);
+    return (await import('./check.js')).check(resolved instanceof ConfigError ? resolved : resolved.config, env, cwd, line.format);
   }
   const resolved = load();
   switch (line.command) {
@@ -49,11 +45,11 @@ async function run(line: CommandLine, env: NodeJS.ProcessEnv, cwd: string): Prom
       process.stdout.write(line.json ? configJson(resolved) : formatConfig(resolved));
       return 0;
     case 'build':
-      return build(resolved.config, env, cwd, { quiet: line.quiet, json: line.json });
+      return (await import('./build.js')).build(resolved.config, env, cwd, { quiet: line.quiet, json: line.json });
     case 'serve':
-      return serve(resolved.config, env, cwd, { quiet: line.quiet });
+      return (await import('./serve.js')).serve(resolved.config, env, cwd, { quiet: line.quiet });
     case 'show':
-      return show(line.positionals[0]!, resolved.config, env, cwd, line.json);
+      return (await import('./show.js')).show(line.positionals[0]!, resolved.config, env, cwd, line.json);
     default:
       throw new UsageError(`unknown command "${line.command}"`);
   }

@@ -8,11 +8,12 @@ import type { lastGoodDocuments } from '../publish/watch.js';
 import type { DocumentFailure, RawDocument } from '../types.js';
 import { locateFailure, type Problem } from './locate.js';
 import { UsageError } from './options.js';
+import { SeedsError } from './seeds-error.js';
+
+export { SeedsError };
 
 /** Content-hash cache of enriched items, relative to the working directory; safe to delete. */
 export const CACHE_DIR = '.wirefeed-cache';
-
-export class SeedsError extends Error {}
 
 export async function readSeedsFolder(seeds: string): Promise<ReadResult> {
   try {
