@@ -121,6 +121,8 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
   /** Answers a thrown problem in the client's format; anything else is a 500 with a logged request id. */
   const fail = (ctx: Koa.Context, error: unknown): void => {
     if (error instanceof HttpProblem) return respondProblem(ctx, error, ctx.state.requestId);
+    // Koa's URL parsing decodes some targets (e.g. "//%e2%82@") and throws on bad escapes: the client's fault.
+    if (error instanceof URIError) return respondProblem(ctx, new HttpProblem(400, 'the URL has an invalid percent-encoding'), ctx.state.requestId);
     const id = (ctx.state.requestId as string | undefined) ?? nextId();
     writeError(`${JSON.stringify({ level: 'error', id, method: ctx.method, path: ctx.originalUrl, error: (error as Error).stack ?? String(error) })}\n`);
     respondProblem(ctx, new HttpProblem(500, `the server failed to answer; quote request id ${id} when reporting it`), id);
