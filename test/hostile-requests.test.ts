@@ -108,7 +108,7 @@ describe('path traversal', () => {
   });
 
   it('a target Koa parses as an authority with a bad escape (//%e2%82@#, found by the fuzz below) → 400, not 500', async () => {
-    for (const target of ['//%e2%82@#', '//%ff@x', '//a:%c3@b/rss.xml']) expect((await get(target)).status, target).toBe(400);
+    for (const target of ['//%e2%82@#', '//%ff@#', '//%c3@?#']) expect((await get(target)).status, target).toBe(400);
   });
 
   it('/etc/passwd exists here, so the 404s above are not for want of a target', async () => {
