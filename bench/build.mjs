@@ -6,17 +6,15 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDocuments, writeHugoContent, writeSeeds } from './corpus.mjs';
-import { has, log, ROOT, timed } from './lib.mjs';
+import { has, log, ROOT, timed, wirefeedBin } from './lib.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
-
-const WIREFEED = join(ROOT, 'bin', 'wirefeed.js');
 
 function items(stdout) {
   return Number(stdout.match(/Built (\d+) item/)?.[1] ?? NaN);
 }
 
 async function wirefeedBuild(dir, seeds, { timeoutMs, profileDir }) {
-  const args = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), WIREFEED, 'build', '--seeds', seeds, '--out', join(dir, 'feeds'), '--limit', '50'];
+  const args = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), wirefeedBin(), 'build', '--seeds', seeds, '--out', join(dir, 'feeds'), '--limit', '50'];
   const result = await timed(process.execPath, args, { cwd: dir, timeoutMs, env: { ...process.env, SOURCE_DATE_EPOCH: '' } });
   if (result.signal) return { timedOut: true, limitS: timeoutMs / 1000 };
   if (result.code !== 0 && result.code !== 1) throw new Error(`wirefeed build failed (${result.code}): ${result.stderr.slice(-1000)}`);
@@ -84,7 +82,7 @@ async function benchSize(articles, size, work, { compare, profile, timeoutMs }) 
       result.hugo = await hugoBuild(site, timeoutMs);
     } else log('hugo is not installed: its comparison is skipped');
     log(`build ${size}: feed package`);
-    const feed = await timed(process.execPath, [join(ROOT, 'bench', 'feed-package.mjs'), seeds, join(dir, '.wirefeed-cache')], { timeoutMs });
+    const feed = await timed(process.execPath, [join(ROOT, 'bench', 'feed-package.mjs'), join(dir, '.wirefeed-cache')], { timeoutMs });
     if (feed.code !== 0) throw new Error(`feed package bench failed: ${feed.stderr.slice(-1000)}`);
     const out = JSON.parse(feed.stdout.trim().split('\n').pop());
     result.feedPackage = { renderS: +(out.renderMs / 1000).toFixed(2), processPeakRssMB: feed.peakRssMB, items: out.items };

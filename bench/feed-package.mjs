@@ -1,23 +1,19 @@
 // The `feed` npm package alone rendering the same items in RSS 2.0, Atom 1.0
 // and JSON Feed, full content: the cost of the formats without a publisher.
-// Items come from Wirefeed's item cache (filled by the build just before), so
-// this process spends its time in `feed`. Usage: node feed-package.mjs SEEDS CACHE_DIR
+// Items come from Wirefeed's item cache, filled by the build just before (one
+// folder per code-and-rules fingerprint, shards of v8-serialized Maps), so this
+// process spends its time in `feed`. Usage: node feed-package.mjs CACHE_DIR
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize } from 'node:v8';
 import { Feed } from 'feed';
-import { ItemCache } from '../dist/build/cache.js';
-import { readSeeds } from '../dist/ingest/read.js';
-import { loadRules } from '../dist/normalize/index.js';
-import { prepareDocuments } from '../dist/pipeline.js';
 
-const [seeds, cacheDir] = process.argv.slice(2);
-const read = await readSeeds(seeds);
-const prepared = prepareDocuments(read.documents, { site: { title: 'Bench', description: 'Bench', url: 'http://localhost:3000', author: { name: 'Bench' } }, limit: 50, rules: loadRules() });
-const cache = ItemCache.open(cacheDir, prepared);
-const items = [];
-for (const source of prepared.sources) {
-  const item = await cache.get(cache.keyOf(source, prepared.repeated));
-  if (item) items.push(item);
-}
-if (items.length < prepared.sources.length) throw new Error(`only ${items.length} of ${prepared.sources.length} items in the cache; build first`);
+const [cacheDir] = process.argv.slice(2);
+const folders = readdirSync(join(cacheDir, 'items'));
+if (folders.length !== 1) throw new Error(`expected one cache folder in ${cacheDir}/items, found ${folders.length}; build first`);
+const shards = readdirSync(join(cacheDir, 'items', folders[0])).filter((name) => /^[0-9a-f]{2}$/.test(name));
+const items = shards.flatMap((name) => [...deserialize(readFileSync(join(cacheDir, 'items', folders[0], name))).values()]);
+items.sort((a, b) => b.published - a.published);
 
 const started = performance.now();
 const feed = new Feed({ title: 'Bench', description: 'Bench', id: 'http://localhost:3000/', link: 'http://localhost:3000/', copyright: '', updated: items[0].updated });

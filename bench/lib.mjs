@@ -1,9 +1,28 @@
 // Small helpers shared by the bench scripts: child processes, timing, CPU accounting.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 export const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+
+/**
+ * The Wirefeed that is measured: a private copy of the compiled package made
+ * at the start of a run (see snapshotApp), so a recompile in the shared work
+ * tree during a long run cannot change the code under test or its cache keys.
+ */
+export const APP = { root: ROOT };
+
+export function wirefeedBin() {
+  return join(APP.root, 'bin', 'wirefeed.js');
+}
+
+export function snapshotApp(dir) {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of ['bin', 'dist', 'data', 'assets', 'package.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  APP.root = dir;
+}
 
 /** Runs a command to completion; resolves with its output and exit code (never rejects on a non-zero exit). */
 export function run(command, args, options = {}) {

@@ -11,7 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchBuilding } from './build.mjs';
 import { loadArticles, makeDocuments, writeSeeds } from './corpus.mjs';
-import { log, ROOT, run } from './lib.mjs';
+import { log, ROOT, run, snapshotApp } from './lib.mjs';
 import { renderPlot } from './plot.mjs';
 import { updateDocs } from './report.mjs';
 import { benchServing } from './serve.mjs';
@@ -37,6 +37,7 @@ if (!articles) {
 
 const work = mkdtempSync(join(tmpdir(), 'wirefeed-bench-'));
 try {
+  snapshotApp(join(work, 'app'));
   const servingSeeds = join(work, 'serving-seeds');
   await writeSeeds(makeDocuments(articles, 50, 11), servingSeeds);
   const serving = await benchServing({ corpus: servingSeeds, work: join(work, 'serving'), quick });

@@ -8,10 +8,9 @@ import { get } from 'node:http';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { summarizeProfile } from './profile-summary.mjs';
-import { cpuSeconds, freePort, has, log, median, pinned, ROOT, run, timed, waitForHttp } from './lib.mjs';
+import { cpuSeconds, freePort, has, log, median, pinned, ROOT, run, timed, waitForHttp, wirefeedBin } from './lib.mjs';
 
 const SITE_URL = 'http://localhost:3000';
-const WIREFEED = join(ROOT, 'bin', 'wirefeed.js');
 
 function start(core, command, args, options = {}) {
   const [cmd, argv] = pinned(core, command, args);
@@ -124,7 +123,7 @@ export async function benchServing({ corpus, work, quick }) {
   const out = join(work, 'feeds');
   mkdirSync(work, { recursive: true });
   log(`serving: building the site from ${corpus}`);
-  const built = await run(process.execPath, [WIREFEED, 'build', '--seeds', corpus, '--out', out, '--site-url', SITE_URL, '--limit', '50'], { cwd: work });
+  const built = await run(process.execPath, [wirefeedBin(), 'build', '--seeds', corpus, '--out', out, '--site-url', SITE_URL, '--limit', '50'], { cwd: work });
   if (built.code !== 0 && built.code !== 1) throw new Error(`build failed: ${built.stderr}`);
   const feedBytes = readFileSync(join(out, 'rss.xml')).length;
   const found = discover(out);
@@ -147,7 +146,7 @@ export async function benchServing({ corpus, work, quick }) {
 
   const wfPort = await freePort();
   const profileDir = join(work, 'serve-profile');
-  const wirefeed = start(0, process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, WIREFEED, 'serve', '--seeds', corpus, '--port', String(wfPort), '--site-url', SITE_URL, '--limit', '50'], { cwd: work });
+  const wirefeed = start(0, process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, wirefeedBin(), 'serve', '--seeds', corpus, '--port', String(wfPort), '--site-url', SITE_URL, '--limit', '50'], { cwd: work });
   servers.push({ name: 'wirefeed', child: wirefeed, base: `http://127.0.0.1:${wfPort}` });
 
   const cases = [];
