@@ -47,6 +47,11 @@ const COMMANDS: Record<string, { flags: readonly string[]; positionals: readonly
   init: { flags: [], positionals: ['[DIR]'] },
 };
 
+/** The flags a command accepts ("--port", …), for checking documented synopses against the parser. */
+export function commandFlags(command: string): string[] {
+  return (COMMANDS[command]?.flags ?? []).map((flag) => `--${flag}`);
+}
+
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [command, ...rest] = argv;
   const none: CommandLine = { command: 'help', flags: {}, positionals: [], help: true, quiet: false, json: false, verbose: false, format: 'text' };
