@@ -2,7 +2,7 @@
 // own `build` (in-process, so forty builds cost one start-up), and must finish, publish every
 // other document, name the bad file with its reason, exit 1 for a refusal (0 otherwise), and
 // leave every produced feed valid for the strict checkers of test/support/validate.ts.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs, { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,16 @@ const GENERATED: GeneratedCase[] = [
     setup: (seeds) => symlinkSync(FIXTURES, join(seeds, 'outside-folder')),
     published: [],
     refused: [{ file: 'outside-folder', reason: /is a symlink to a file outside the seeds folder/ }],
+  },
+  {
+    name: 'a symlink to a named pipe (opening it would wait for a writer forever)',
+    files: [],
+    setup: (seeds) => {
+      execFileSync('mkfifo', [join(seeds, '.pipe')]);
+      symlinkSync(join(seeds, '.pipe'), join(seeds, 'pipe.txt'));
+    },
+    published: [],
+    refused: [{ file: 'pipe.txt', reason: /is not a regular file/ }],
   },
   {
     name: 'a dangling symlink',

@@ -49,7 +49,8 @@ async function readDocument(root: string, path: string, commits: CommitDates | u
   if (real !== root && !real.startsWith(root + sep)) throw new Error('is a symlink to a file outside the seeds folder');
   // One open file is checked and read: a file swapped for a symlink after the check, or grown
   // after its size was read, cannot slip past the limits (O_NOFOLLOW refuses a new symlink).
-  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // O_NONBLOCK: opening a named pipe would otherwise wait for a writer, stalling the build.
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   let info, bytes;
   try {
     info = await handle.stat();

@@ -1,4 +1,4 @@
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import type { DocumentFailure, RawDocument } from '../types.js';
 
 /**
@@ -62,6 +62,17 @@ export function watchSeeds(options: WatchOptions): Watcher {
   let again = false;
   let closed = false;
   let waiters: (() => void)[] = [];
+  // The folder watched, by identity: a watcher follows the folder it was given, so one moved away
+  // (replaced by a file, or by another folder at the same path) must be watched anew.
+  let watched: string | undefined;
+  const identity = (): string | undefined => {
+    try {
+      const info = statSync(options.dir);
+      return info.isDirectory() ? `${info.dev}:${info.ino}` : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
   const settle = (): void => {
     if (running || timer) return;
@@ -79,11 +90,11 @@ export function watchSeeds(options: WatchOptions): Watcher {
       .rebuild()
       .catch((error: Error) => {
         options.onError(`rebuild failed, still serving the previous version: ${error.message}`);
-        // A watcher on a deleted folder hears nothing more: watch again once the folder is back.
-        if (!existsSync(options.dir)) rearm();
       })
       .finally(() => {
         running = undefined;
+        // A watcher on a folder that was deleted or replaced hears nothing more: watch again once it is back.
+        if (identity() !== watched) rearm();
         if (again && !closed) {
           again = false;
           schedule();
@@ -99,8 +110,12 @@ export function watchSeeds(options: WatchOptions): Watcher {
   const start = (): void => {
     retry = undefined;
     if (closed) return;
+    const id = identity();
     try {
+      // fs.watch also watches a file: a path that is not a folder (yet) is waited for.
+      if (id === undefined) throw new Error('not a folder');
       watcher = watch(options.dir, { recursive: true }, schedule);
+      watched = id;
     } catch {
       // Not there (yet): try again later, quietly; the failed rebuild has already said why.
       retry = setTimeout(restart, retryMs);
