@@ -21,22 +21,22 @@ describe('lastGoodDocuments', () => {
     items: documents.filter((d) => Buffer.from(d.bytes).toString() !== 'bad').map((d) => `${d.path}=${Buffer.from(d.bytes).toString()}`),
     failures: documents.filter((d) => Buffer.from(d.bytes).toString() === 'bad').map((d): DocumentFailure => ({ path: d.path, reason: 'bad text' })),
   });
-  it('publishes the last good version of a document that fails now, and reports the failure', () => {
+  it('publishes the last good version of a document that fails now, and reports the failure', async () => {
     const keep = lastGoodDocuments();
-    expect(keep({ documents: [doc('a', 'one'), doc('b', 'two')], failures: [] }, run).result.items).toEqual(['a=one', 'b=two']);
-    const second = keep({ documents: [doc('a', 'bad'), doc('b', 'three')], failures: [] }, run);
+    expect((await keep({ documents: [doc('a', 'one'), doc('b', 'two')], failures: [] }, run)).result.items).toEqual(['a=one', 'b=two']);
+    const second = await keep({ documents: [doc('a', 'bad'), doc('b', 'three')], failures: [] }, run);
     expect(second.result.items).toEqual(['a=one', 'b=three']);
     expect(second.failures).toEqual([{ path: 'a', reason: 'bad text' }]);
     expect([...second.kept]).toEqual(['a']);
     // A read failure (the file vanished mid-build, permissions) keeps it too.
-    const third = keep({ documents: [doc('b', 'three')], failures: [{ path: 'a', reason: 'EACCES' }] }, run);
+    const third = await keep({ documents: [doc('b', 'three')], failures: [{ path: 'a', reason: 'EACCES' }] }, run);
     expect(third.result.items).toEqual(['a=one', 'b=three']);
   });
-  it('drops a failing document that never built, and a document deleted from the folder', () => {
+  it('drops a failing document that never built, and a document deleted from the folder', async () => {
     const keep = lastGoodDocuments();
-    expect(keep({ documents: [doc('a', 'bad'), doc('b', 'two')], failures: [] }, run).result.items).toEqual(['b=two']);
-    expect(keep({ documents: [doc('b', 'two')], failures: [] }, run).result.items).toEqual(['b=two']);
-    expect(keep({ documents: [doc('a', 'one')], failures: [] }, run).result.items).toEqual(['a=one']);
+    expect((await keep({ documents: [doc('a', 'bad'), doc('b', 'two')], failures: [] }, run)).result.items).toEqual(['b=two']);
+    expect((await keep({ documents: [doc('b', 'two')], failures: [] }, run)).result.items).toEqual(['b=two']);
+    expect((await keep({ documents: [doc('a', 'one')], failures: [] }, run)).result.items).toEqual(['a=one']);
   });
 });
 
@@ -136,7 +136,7 @@ describe('watch mode under load', () => {
     const holder = new SiteHolder();
     const build = async (): Promise<void> => {
       const read = await readSeeds(dir);
-      const { result } = keep(read, (documents) => runPipeline(documents, { site: { title: 'T', description: 'D', url: 'http://localhost:3000', author: { name: 'W' } }, limit: 50, rules: loadRules(), deleted: read.deleted }));
+      const { result } = await keep(read, (documents) => runPipeline(documents, { site: { title: 'T', description: 'D', url: 'http://localhost:3000', author: { name: 'W' } }, limit: 50, rules: loadRules(), deleted: read.deleted }));
       holder.set(result.site);
     };
     await build();

@@ -3,7 +3,7 @@ import { readRuleFiles } from '../config/rules.js';
 import type { Config } from '../config/schema.js';
 import { readSeeds, type ReadResult } from '../ingest/read.js';
 import { loadRules } from '../normalize/index.js';
-import { runPipeline, type PipelineOptions, type PipelineResult } from '../pipeline.js';
+import type { PipelineOptions, PipelineResult } from '../pipeline.js';
 import type { lastGoodDocuments } from '../publish/watch.js';
 import type { DocumentFailure, RawDocument } from '../types.js';
 import { locateFailure, type Problem } from './locate.js';
@@ -62,10 +62,11 @@ export interface SiteBuildOptions {
 export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<SiteBuild> {
   const read = await readSeedsFolder(config.seeds);
   const pipeline = pipelineOptions(config, env, cwd, read.deleted);
-  const run = (documents: RawDocument[]): PipelineResult => runPipeline(documents, pipeline);
   let built: { result: PipelineResult; failures: DocumentFailure[]; kept: Set<string> };
   if (options.keep) {
-    built = options.keep(read, run);
+    // Watch mode rebuilds inside the server: through the item cache and worker threads, so that
+    // unchanged documents cost nothing and enrichment does not stall the answers for seconds.
+    built = await options.keep(read, (documents: RawDocument[]) => buildSite(documents, { ...pipeline, cacheDir: CACHE_DIR }));
   } else {
     // Unchanged documents come from the item cache; the rest are enriched on worker threads.
     const result = await buildSite(read.documents, {

@@ -9,18 +9,19 @@ import type { DocumentFailure, RawDocument } from '../types.js';
  */
 export function lastGoodDocuments(): <R extends { failures: DocumentFailure[] }>(
   read: { documents: RawDocument[]; failures: DocumentFailure[] },
-  run: (documents: RawDocument[]) => R,
-) => { result: R; failures: DocumentFailure[]; kept: Set<string> } {
+  run: (documents: RawDocument[]) => R | Promise<R>,
+) => Promise<{ result: R; failures: DocumentFailure[]; kept: Set<string> }> {
   let good = new Map<string, RawDocument>();
-  return (read, run) => {
+  // `run` may be asynchronous (the item cache and worker threads), so a rebuild never holds the server's event loop.
+  return async (read, run) => {
     let documents = read.documents;
-    let result = run(documents);
+    let result = await run(documents);
     const failures = [...read.failures, ...result.failures];
     const kept = new Set(failures.map((failure) => failure.path).filter((path) => good.has(path)));
     if (kept.size > 0) {
       // The pipeline is a pure function of the documents, so the last good bytes give the last good item.
       documents = [...documents.filter((doc) => !kept.has(doc.path)), ...[...kept].map((path) => good.get(path)!)].sort((a, b) => (a.path < b.path ? -1 : 1));
-      result = run(documents);
+      result = await run(documents);
     }
     const failed = new Set([...read.failures.filter((f) => !kept.has(f.path)), ...result.failures].map((failure) => failure.path));
     good = new Map(documents.filter((doc) => !failed.has(doc.path)).map((doc) => [doc.path, doc]));
