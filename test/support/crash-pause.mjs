@@ -1,25 +1,29 @@
 // Preloaded into a real `wirefeed build` (node --import) by test/crash.test.ts, so the test can
 // kill -9 it at an exact step of its file writing instead of guessing a delay.
-// Counts every mkdir, writeFile, rename and rm made through fs/promises (the static export and
-// the item cache use only these). With WIREFEED_PAUSE_AT=N, step N prints "paused N op path" on
-// stderr and never finishes (a writeFile first writes half its bytes, leaving a partial file);
-// with WIREFEED_COUNT_STEPS=1 the number of steps and each step's op are printed at exit.
+// Names every mkdir, writeFile, rename and rm made through fs/promises (the static export and
+// the item cache use only these) as "op path", the path relative to the working directory and
+// the pid written PID, so that steps are named alike in every run. With WIREFEED_PAUSE_AT set
+// to a step's name, its first occurrence prints "paused <name>" on stderr and never finishes (a
+// writeFile first writes half its bytes, leaving a partial file); with WIREFEED_COUNT_STEPS=1
+// every step's name is printed at exit.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
-const pauseAt = Number(process.env.WIREFEED_PAUSE_AT ?? 0);
+const pauseAt = process.env.WIREFEED_PAUSE_AT;
+const cwd = process.cwd();
 const steps = [];
 
 for (const op of ['mkdir', 'writeFile', 'rename', 'rm']) {
   const original = fs.promises[op];
   fs.promises[op] = async (path, ...rest) => {
-    steps.push(`${op} ${path}`);
-    if (steps.length === pauseAt) {
+    const step = `${op} ${String(path).replace(cwd, '.').replaceAll(String(process.pid), 'PID')}`;
+    steps.push(step);
+    if (step === pauseAt) {
       if (op === 'writeFile') {
         const data = Buffer.from(rest[0]);
         fs.writeFileSync(path, data.subarray(0, data.length >> 1));
       }
-      fs.writeSync(2, `paused ${steps.length} ${op} ${path}\n`);
+      fs.writeSync(2, `paused ${step}\n`);
       // Keep the process alive, stuck at this step, until it is killed.
       setInterval(() => {}, 1 << 30);
       return new Promise(() => {});
