@@ -1,8 +1,10 @@
 import { Readability } from '@mozilla/readability';
 import { bodyHtml, fragmentRoot } from './html/body.js';
-import { parseDocument, type DomDocument } from './html/dom.js';
+import { parseDocument, type DomDocument, type DomElement } from './html/dom.js';
 import { readMetadata, type PageMetadata } from './html/metadata.js';
 import { precleanDocument } from './html/preclean.js';
+import { pruneTail } from './html/postclean.js';
+import { mapDocument, restoreLead } from './html/lead.js';
 import { htmlToText } from './html/text.js';
 import { absoluteUrl } from './html/urls.js';
 
@@ -43,12 +45,23 @@ export function extractHtml(html: string, options: ExtractOptions = {}): Extract
   const doc = parseDocument(html);
   const baseUrl = documentBaseUrl(doc, options.url);
   const meta = readMetadata(doc, baseUrl);
-  precleanDocument(doc);
-  const article = new Readability(doc as never, { charThreshold: 500 }).parse();
-  const body = article?.content ? bodyHtml(fragmentRoot(article.content), baseUrl ?? meta.url) : '';
+  const article = extractArticle(doc);
+  const body = article ? bodyHtml(article.root, baseUrl ?? meta.url) : '';
   const text = body ? htmlToText(body) : '';
   if (!text) throw new Error('no article content found');
-  return page(meta, article?.title ?? undefined, body, text);
+  return page(meta, article?.title, body, text);
+}
+
+/** The article element: Readability over a pre-cleaned DOM, plus a lead it left behind, minus a boilerplate tail. */
+function extractArticle(doc: DomDocument): { root: DomElement; title: string | undefined } | undefined {
+  precleanDocument(doc);
+  const map = mapDocument(doc);
+  const result = new Readability(doc as never, { charThreshold: 500 }).parse();
+  if (!result?.content) return undefined;
+  const root = fragmentRoot(result.content);
+  restoreLead(map, root);
+  pruneTail(root);
+  return { root, title: result.title ?? undefined };
 }
 
 /**

@@ -14,6 +14,7 @@ export interface DomNode {
   readonly nextSibling: DomNode | null;
   readonly previousSibling: DomNode | null;
   readonly ownerDocument: DomDocument;
+  readonly isConnected: boolean;
   textContent: string | null;
   remove(): void;
 }
@@ -62,21 +63,42 @@ export function isElement(node: DomNode): node is DomElement {
 
 /**
  * Parses a whole page. linkedom does not run the HTML tree-construction
- * algorithm: without literal `<html>` and `<body>` tags it leaves the content
- * outside `document.body`, where Readability never looks. Saved pages do
- * omit them, so the missing tags are added first.
+ * algorithm: unless `<html>`, `<head>` and `<body>` are written out in order
+ * it leaves the content outside `document.body`, where Readability never
+ * looks. Saved pages do omit them, so the skeleton is completed first.
  */
 export function parseDocument(html: string): DomDocument {
-  let source = html;
-  if (!/<body[\s>]/i.test(source)) {
-    source = /<\/head\s*>/i.test(source)
-      ? source.replace(/<\/head\s*>/i, '$&<body>')
-      : source.replace(/^(\s*<!doctype[^>]*>)?(\s*<html[^>]*>)?/i, '$&<body>');
+  return parseHTML(withSkeleton(html)).document as DomDocument;
+}
+
+const HTML_OPEN = /<html(?:\s[^>]*)?>/i;
+const HEAD_OPEN = /<head(?:\s[^>]*)?>/i;
+const BODY_OPEN = /<body(?:\s[^>]*)?>/i;
+const HEAD_TAGS = new Set(['html', 'head', 'meta', 'link', 'title', 'script', 'style', 'base', 'noscript', 'template']);
+
+function withSkeleton(html: string): string {
+  const htmlAt = html.search(HTML_OPEN);
+  const headAt = html.search(HEAD_OPEN);
+  const bodyAt = html.search(BODY_OPEN);
+  if (htmlAt >= 0 && headAt > htmlAt && bodyAt > headAt) return html;
+  const htmlTag = HTML_OPEN.exec(html)?.[0] ?? '<html>';
+  const headTag = HEAD_OPEN.exec(html)?.[0] ?? '<head>';
+  const bodyTag = BODY_OPEN.exec(html)?.[0] ?? '<body>';
+  const rest = html.replace(/^\s*<!doctype[^>]*>/i, '').replace(HTML_OPEN, '').replace(HEAD_OPEN, '').replace(BODY_OPEN, '\u0000');
+  const split = rest.includes('\u0000') ? rest.indexOf('\u0000') : firstBodyTag(rest);
+  const head = rest.slice(0, split).replace(/<\/head\s*>/gi, '');
+  const body = rest.slice(split).replace('\u0000', '');
+  return `<!doctype html>${htmlTag}${headTag}${head}</head>${bodyTag}${body}`;
+}
+
+/** Index of the first tag that cannot belong to the head (script and style bodies skipped). */
+function firstBodyTag(html: string): number {
+  const tags = /<script\b[\s\S]*?<\/script\s*>|<style\b[\s\S]*?<\/style\s*>|<!--[\s\S]*?-->|<\/?([a-zA-Z][\w-]*)[^>]*>/g;
+  for (let match = tags.exec(html); match; match = tags.exec(html)) {
+    const name = match[1]?.toLowerCase();
+    if (name !== undefined && !HEAD_TAGS.has(name)) return match.index;
   }
-  if (!/<html[\s>]/i.test(source)) {
-    source = source.replace(/^(\s*<!doctype[^>]*>)?/i, '$&<html>') + '</html>';
-  }
-  return parseHTML(source).document as DomDocument;
+  return html.length;
 }
 
 /** Parses an HTML fragment and returns the element that holds it. */

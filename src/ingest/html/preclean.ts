@@ -13,39 +13,79 @@ const ALWAYS_REMOVED = [
   'button', 'select', 'input', 'textarea', 'label', 'dialog', 'figcaption',
 ].join(',');
 
-/** Page furniture, removed unless it wraps the article (see `holdsArticle`). */
-const FURNITURE_TAGS = new Set(['nav', 'aside', 'footer', 'form', 'menu']);
+/** Page sections by tag; a form is a widget because some sites wrap the article in one. */
+const SECTION_TAGS = new Set(['nav', 'aside', 'footer', 'menu']);
+const WIDGET_TAGS = new Set(['form']);
 
-const FURNITURE_ROLES = new Set([
+const SECTION_ROLES = new Set([
   'navigation', 'banner', 'contentinfo', 'complementary', 'search', 'dialog', 'alertdialog', 'menu', 'menubar', 'toolbar', 'tablist',
 ]);
 
-/** Words in class/id that name boilerplate. Matched as whole words of the
- * class/id (split at `-`, `_`, spaces and camelCase), never as substrings. */
-const BOILERPLATE_WORDS = new Set([
-  'share', 'sharing', 'shares', 'social', 'socials', 'sociallinks', 'sharebar', 'sharetools',
-  'newsletter', 'subscribe', 'subscription', 'signup',
-  'related', 'relatedlinks', 'recommended', 'recommendations', 'recirc', 'outbrain', 'taboola', 'teaser', 'teasers',
-  'comment', 'comments', 'disqus', 'respond', 'reply',
-  'cookie', 'cookies', 'consent', 'gdpr', 'cmp',
-  'breadcrumb', 'breadcrumbs', 'pagination', 'pager',
-  'sidebar', 'widget', 'widgets', 'footer', 'nav', 'navbar', 'navigation', 'menu', 'masthead',
-  'promo', 'advert', 'advertisement', 'ad', 'ads', 'adslot', 'sponsored',
-  'caption', 'credit', 'credits', 'copyright',
-  'popup', 'modal', 'overlay', 'paywall', 'skip', 'print', 'toolbar', 'tags', 'tagcloud',
+/** Class words on inline elements are not trusted: removing one would cut a sentence. */
+const INLINE_TAGS = new Set(['a', 'span', 'em', 'strong', 'b', 'i', 'u', 'small', 'abbr', 'sup', 'sub', 'code', 'font', 'time', 'mark', 'cite', 'q']);
+
+/*
+ * Words in class/id that name boilerplate, matched as whole words of the
+ * class/id (split at `-`, `_`, spaces and camelCase), never as substrings.
+ */
+
+/** Whole page sections that are never the article (see `holdsArticle`). */
+const SECTION_WORDS = new Set([
+  'comment', 'comments', 'commentform', 'respond', 'disqus', 'cookie', 'cookies', 'consent', 'gdpr',
+  'related', 'relatedlinks', 'relatedposts', 'recommended', 'recommendations', 'recirc', 'outbrain', 'taboola', 'recent',
+  'sidebar', 'secondary', 'breadcrumb', 'breadcrumbs', 'pagination', 'pager', 'footer', 'colophon',
+  'nav', 'navbar', 'navigation', 'menu',
+]);
+
+/** Small page widgets. Themes also put these words on the article's own
+ * wrapper ("entry share", "elementor-widget", "isPaywall"), so an element
+ * that holds prose is kept (see `holdsProse`). */
+const WIDGET_WORDS = new Set([
+  'share', 'sharing', 'shares', 'social', 'sharebar', 'sharetools', 'newsletter', 'subscribe', 'subscription', 'signup',
+  'widget', 'widgets', 'teaser', 'teasers', 'promo', 'advert', 'advertisement', 'ad', 'ads', 'adslot', 'sponsored',
+  'caption', 'credit', 'credits', 'copyright', 'popup', 'modal', 'overlay', 'paywall', 'skip', 'toolbar', 'tags', 'tagcloud',
+  'textwidget', 'widgettitle', 'sharedaddy', 'jetpack', 'cta', 'button', 'btn', 'icon', 'hide', 'noprint', 'notice', 'nocontent',
+  'privacy', 'login', 'rating', 'flair', 'like',
+  'byline', 'dateline', 'author', 'bio', 'meta',
 ]);
 
 export function precleanDocument(doc: DomDocument): void {
   const body = doc.body;
   if (!body) return;
   for (const element of elementsOf(body.querySelectorAll(ALWAYS_REMOVED))) element.remove();
-  const pageTextLength = textLength(body);
+  const page: PageFacts = { textLength: textLength(body), protectedElements: mainProseLineage(body) };
   for (const element of elementsOf(body.querySelectorAll('*'))) {
-    if (!element.parentNode) continue;
-    if (isHidden(element) || (isFurniture(element) && !holdsArticle(element, pageTextLength))) {
-      element.remove();
-    }
+    if (page.protectedElements.has(element) || !element.isConnected) continue;
+    if (isHidden(element) || isBoilerplate(element, page)) element.remove();
   }
+}
+
+interface PageFacts {
+  textLength: number;
+  /** The element holding the most paragraph text, and its ancestors. */
+  protectedElements: Set<DomElement>;
+}
+
+/**
+ * The parent of the most paragraph text (not counting link text), with all
+ * its ancestors. Layout wrappers carry words like "with-navigation" or
+ * "sticky-sidebar" and widgets systems wrap the article in "widget" divs;
+ * whatever the class words say, the article's own lineage is never removed.
+ */
+function mainProseLineage(body: DomElement): Set<DomElement> {
+  const prose = new Map<DomElement, number>();
+  for (const paragraph of elementsOf(body.getElementsByTagName('p'))) {
+    const parent = paragraph.parentNode;
+    if (parent) prose.set(parent, (prose.get(parent) ?? 0) + textLength(paragraph) - linkTextLength(paragraph));
+  }
+  let best: DomElement | null = null;
+  let bestProse = 0;
+  for (const [element, length] of prose) {
+    if (length > bestProse) [best, bestProse] = [element, length];
+  }
+  const lineage = new Set<DomElement>();
+  for (let element = best; element && element !== body; element = element.parentNode) lineage.add(element);
+  return lineage;
 }
 
 function isHidden(element: DomElement): boolean {
@@ -54,11 +94,17 @@ function isHidden(element: DomElement): boolean {
   return style !== null && /(display\s*:\s*none|visibility\s*:\s*hidden)/i.test(style);
 }
 
-function isFurniture(element: DomElement): boolean {
-  if (FURNITURE_TAGS.has(element.localName)) return true;
-  const role = element.getAttribute('role');
-  if (role && FURNITURE_ROLES.has(role.toLowerCase())) return true;
-  return classWords(element).some((word) => BOILERPLATE_WORDS.has(word));
+function isBoilerplate(element: DomElement, page: PageFacts): boolean {
+  if (INLINE_TAGS.has(element.localName)) return false;
+  const words = classWords(element);
+  const role = element.getAttribute('role')?.toLowerCase();
+  if (SECTION_TAGS.has(element.localName) || (role && SECTION_ROLES.has(role)) || words.some((word) => SECTION_WORDS.has(word))) {
+    return !holdsArticle(element, page.textLength);
+  }
+  if (WIDGET_TAGS.has(element.localName) || words.some((word) => WIDGET_WORDS.has(word))) {
+    return !holdsProse(element) && !holdsArticle(element, page.textLength);
+  }
+  return false;
 }
 
 /** The words of an element's class and id: "shareBar related-links_box" → share, bar, related, links, box. */
@@ -83,6 +129,23 @@ function holdsArticle(element: DomElement, pageTextLength: number): boolean {
   if (element.querySelector('article, main, [itemprop="articleBody"]')) return true;
   const length = textLength(element);
   return length >= MIN_ARTICLE_LENGTH && length > 0.5 * pageTextLength;
+}
+
+/** Paragraph text (not link text) of at least this many characters is prose. */
+const MIN_PROSE_LENGTH = 200;
+
+function holdsProse(element: DomElement): boolean {
+  const paragraphs = element.localName === 'p' ? [element] : elementsOf(element.getElementsByTagName('p'));
+  let prose = 0;
+  for (const paragraph of paragraphs) {
+    prose += textLength(paragraph) - linkTextLength(paragraph);
+    if (prose >= MIN_PROSE_LENGTH) return true;
+  }
+  return false;
+}
+
+function linkTextLength(element: DomElement): number {
+  return elementsOf(element.getElementsByTagName('a')).reduce((sum, link) => sum + textLength(link), 0);
 }
 
 function textLength(element: DomElement): number {
