@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { bodyHtml, fragmentRoot } from './html/body.js';
 import { parseDocument, type DomDocument, type DomElement } from './html/dom.js';
 import { readMetadata, type PageMetadata } from './html/metadata.js';
-import { precleanDocument } from './html/preclean.js';
+import { mainProseElement, precleanDocument } from './html/preclean.js';
 import { pruneTail } from './html/postclean.js';
 import { mapDocument, restoreLead } from './html/lead.js';
 import { htmlToText } from './html/text.js';
@@ -45,15 +45,24 @@ export function extractHtml(html: string, options: ExtractOptions = {}): Extract
   const doc = parseDocument(html);
   const baseUrl = documentBaseUrl(doc, options.url);
   const meta = readMetadata(doc, baseUrl);
-  const article = extractArticle(doc);
-  const body = article ? bodyHtml(article.root, baseUrl ?? meta.url) : '';
-  const text = body ? htmlToText(body) : '';
+  const readable = readableArticle(doc);
+  let body = readable ? bodyHtml(readable.root, baseUrl ?? meta.url) : '';
+  let text = body ? htmlToText(body) : '';
+  if (text.length < FALLBACK_BELOW) {
+    const fallback = fallbackArticle(html, meta.articleBody);
+    const fallbackBody = fallback ? bodyHtml(fallback, baseUrl ?? meta.url) : '';
+    const fallbackText = fallbackBody ? htmlToText(fallbackBody) : '';
+    if (fallbackText.length > text.length) [body, text] = [fallbackBody, fallbackText];
+  }
   if (!text) throw new Error('no article content found');
-  return page(meta, article?.title, body, text);
+  return page(meta, readable?.title, body, text);
 }
 
+/** Readability output shorter than this (in characters) is checked against the fallbacks. */
+const FALLBACK_BELOW = 150;
+
 /** The article element: Readability over a pre-cleaned DOM, plus a lead it left behind, minus a boilerplate tail. */
-function extractArticle(doc: DomDocument): { root: DomElement; title: string | undefined } | undefined {
+function readableArticle(doc: DomDocument): { root: DomElement; title: string | undefined } | undefined {
   precleanDocument(doc);
   const map = mapDocument(doc);
   const result = new Readability(doc as never, { charThreshold: 500 }).parse();
@@ -62,6 +71,32 @@ function extractArticle(doc: DomDocument): { root: DomElement; title: string | u
   restoreLead(map, root);
   pruneTail(root);
   return { root, title: result.title ?? undefined };
+}
+
+/**
+ * When Readability finds nothing or little (pages whose text sits in a
+ * single element it rejects, such as lyrics or forum posts): the element
+ * with the most prose in a freshly parsed and pre-cleaned page, or the
+ * JSON-LD articleBody, whichever is longer.
+ */
+function fallbackArticle(html: string, articleBody: string | undefined): DomElement | undefined {
+  const doc = parseDocument(html);
+  precleanDocument(doc);
+  const prose = doc.body ? mainProseElement(doc.body) : undefined;
+  const fromJsonLd = articleBody ? fragmentRoot(plainTextToHtml(articleBody)) : undefined;
+  const length = (element: DomElement | undefined): number => (element?.textContent ?? '').trim().length;
+  return length(fromJsonLd) > length(prose) ? fromJsonLd : prose;
+}
+
+/** Paragraphs of a plain text (blank lines or line breaks separate them) as escaped HTML. */
+function plainTextToHtml(text: string): string {
+  const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .split(/\n+/)
+    .map((paragraph) => paragraph.trim())
+    .filter(Boolean)
+    .map((paragraph) => `<p>${escape(paragraph)}</p>`)
+    .join('');
 }
 
 /**

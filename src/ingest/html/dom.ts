@@ -76,7 +76,8 @@ const HEAD_OPEN = /<head(?:\s[^>]*)?>/i;
 const BODY_OPEN = /<body(?:\s[^>]*)?>/i;
 const HEAD_TAGS = new Set(['html', 'head', 'meta', 'link', 'title', 'script', 'style', 'base', 'noscript', 'template']);
 
-function withSkeleton(html: string): string {
+function withSkeleton(page: string): string {
+  const html = withoutJunkBeforeHtml(page);
   const htmlAt = html.search(HTML_OPEN);
   const headAt = html.search(HEAD_OPEN);
   const bodyAt = html.search(BODY_OPEN);
@@ -89,6 +90,18 @@ function withSkeleton(html: string): string {
   const head = rest.slice(0, split).replace(/<\/head\s*>/gi, '');
   const body = rest.slice(split).replace('\u0000', '');
   return `<!doctype html>${htmlTag}${headTag}${head}</head>${bodyTag}${body}`;
+}
+
+/**
+ * Drops what a server printed before `<html>` (PHP warnings, stray style
+ * blocks): linkedom would make that the document element and bury the page.
+ */
+function withoutJunkBeforeHtml(html: string): string {
+  // IE conditional comments hold extra <html> tags; only a tag outside comments counts.
+  const htmlAt = html.replace(/<!--[\s\S]*?-->/g, (comment) => ' '.repeat(comment.length)).search(HTML_OPEN);
+  if (htmlAt <= 0) return html;
+  const prefix = html.slice(0, htmlAt).replace(/<!--[\s\S]*?-->|<!doctype[^>]*>|<\?xml[^>]*>/gi, '');
+  return /\S/.test(prefix) ? `<!doctype html>${html.slice(htmlAt)}` : html;
 }
 
 /** Index of the first tag that cannot belong to the head (script and style bodies skipped). */

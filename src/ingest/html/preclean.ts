@@ -1,4 +1,4 @@
-import { elementsOf, type DomDocument, type DomElement } from './dom.js';
+import { elementsOf, isElement, TEXT_NODE, type DomDocument, type DomElement } from './dom.js';
 
 /*
  * Boilerplate removal before the article is located. Readability scores
@@ -53,7 +53,7 @@ export function precleanDocument(doc: DomDocument): void {
   const body = doc.body;
   if (!body) return;
   for (const element of elementsOf(body.querySelectorAll(ALWAYS_REMOVED))) element.remove();
-  const page: PageFacts = { textLength: textLength(body), protectedElements: mainProseLineage(body) };
+  const page: PageFacts = { textLength: textLength(body), protectedElements: lineage(mainProseElement(body), body) };
   for (const element of elementsOf(body.querySelectorAll('*'))) {
     if (page.protectedElements.has(element) || !element.isConnected) continue;
     if (isHidden(element) || isBoilerplate(element, page)) element.remove();
@@ -67,25 +67,47 @@ interface PageFacts {
 }
 
 /**
- * The parent of the most paragraph text (not counting link text), with all
- * its ancestors. Layout wrappers carry words like "with-navigation" or
- * "sticky-sidebar" and widgets systems wrap the article in "widget" divs;
- * whatever the class words say, the article's own lineage is never removed.
+ * The element holding the most prose: paragraphs count for their parent,
+ * loose text (pages that separate paragraphs with <br>) for its container.
  */
-function mainProseLineage(body: DomElement): Set<DomElement> {
+export function mainProseElement(body: DomElement): DomElement | undefined {
   const prose = new Map<DomElement, number>();
+  const credit = (element: DomElement, length: number): void => void prose.set(element, (prose.get(element) ?? 0) + length);
   for (const paragraph of elementsOf(body.getElementsByTagName('p'))) {
-    const parent = paragraph.parentNode;
-    if (parent) prose.set(parent, (prose.get(parent) ?? 0) + textLength(paragraph) - linkTextLength(paragraph));
+    if (paragraph.parentNode) credit(paragraph.parentNode, textLength(paragraph) - linkTextLength(paragraph));
   }
-  let best: DomElement | null = null;
+  for (const element of elementsOf(body.querySelectorAll('div, td, section, article, main, blockquote'))) {
+    const loose = looseTextLength(element);
+    if (loose > 0) credit(element, loose);
+  }
+  let best: DomElement | undefined;
   let bestProse = 0;
   for (const [element, length] of prose) {
     if (length > bestProse) [best, bestProse] = [element, length];
   }
-  const lineage = new Set<DomElement>();
-  for (let element = best; element && element !== body; element = element.parentNode) lineage.add(element);
-  return lineage;
+  return best;
+}
+
+/**
+ * An element and its ancestors below `body`. Layout wrappers carry words
+ * like "with-navigation" or "sticky-sidebar" and widget systems wrap the
+ * article in "widget" divs; whatever the class words say, the lineage of the
+ * main prose is never removed.
+ */
+function lineage(element: DomElement | undefined, body: DomElement): Set<DomElement> {
+  const chain = new Set<DomElement>();
+  for (let node = element ?? null; node && node !== body; node = node.parentNode) chain.add(node);
+  return chain;
+}
+
+/** Length of the text directly inside `element` or inside its inline children other than links. */
+function looseTextLength(element: DomElement): number {
+  let length = 0;
+  for (const node of Array.from(element.childNodes)) {
+    if (node.nodeType === TEXT_NODE) length += (node.textContent ?? '').trim().length;
+    else if (isElement(node) && INLINE_TAGS.has(node.localName) && node.localName !== 'a') length += textLength(node) - linkTextLength(node);
+  }
+  return length;
 }
 
 function isHidden(element: DomElement): boolean {
