@@ -26,6 +26,7 @@ const NOT_RUN: [RegExp, string][] = [
   [/^npm ci$/, 'the copy links the node_modules that `npm ci` installed for this very test run (.ci/run runs it on a fresh clone)'],
   [/^npm test$/, 'it is the suite this test is part of'],
   [/^npm run bench\b/, 'benchmarks run for minutes to hours on pinned cores; they are scripts, never tests'],
+  [/^npm run load$/, 'three minutes of sustained load; its 20-second variant runs in npm test'],
   [/^npx tsx scripts\/train-sections\.ts$/, 'retraining reads ../shared/data outside the repository and takes minutes'],
 ];
 

@@ -39,7 +39,8 @@ export function progressReporter(options: ProgressOptions): Progress {
     update(done, total) {
       const at = now();
       first ??= { done, at };
-      if (at - started < (options.delayMs ?? 1000) || at - shownAt < every) return;
+      // Nothing done yet says nothing (and a one-document build never shows a line).
+      if (done === 0 || at - started < (options.delayMs ?? 1000) || at - shownAt < every) return;
       shownAt = at;
       const rate = at > first.at ? ((done - first.done) * 1000) / (at - first.at) : 0;
       if (tty) {
