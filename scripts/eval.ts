@@ -31,6 +31,7 @@ import { classifySection, DEFAULT_SECTIONS } from '../src/enrich/section.js';
 import { decodeHtml } from '../src/ingest/html.js';
 import { htmlToBlocks } from '../src/ingest/html-blocks.js';
 import { ingestDocument } from '../src/ingest/index.js';
+import { applyAliases } from '../src/normalize/aliases.js';
 import { fingerprint } from '../src/normalize/boilerplate.js';
 import { findRepeatedLines, loadRules, normalizeDocument } from '../src/normalize/index.js';
 import { countWords, cleanInline } from '../src/text/clean.js';
@@ -253,14 +254,15 @@ function reportInjection(articles: CleanArticle[]): void {
     if (text.includes(fingerprint(REPEATED_FOOTER))) footers++;
     for (const paragraph of article.paragraphs) {
       paragraphs++;
-      if (text.includes(fingerprint(paragraph))) kept++;
+      // Aliases are meant to change prose ("OTAN" → "NATO"); a paragraph is kept if its aliased form is there.
+      if (text.includes(fingerprint(applyAliases(paragraph, rules)))) kept++;
       else lost.push(`${article.name}: ${paragraph.slice(0, 90)}`);
     }
   }
   console.log(`\n## boilerplate injection (${built.items.size} clean real articles from article-pages' expected text, as plain text like the seed)`);
   console.log(`injected lines leaked: ${leaked}/${lines} (${pct(leaked / lines)}); repeated title kept: ${titles}/${built.items.size}; corpus-repeated footer kept: ${footers}/${built.items.size}; injected text in summaries: ${summaryLeaks}`);
   for (const [template, count] of leakedLines) console.log(`  leaked: "${template}" ×${count}`);
-  console.log(`paragraph recall (real paragraphs kept verbatim, aliases aside): ${kept}/${paragraphs} (${pct(kept / paragraphs)})`);
+  console.log(`paragraph recall (real paragraphs kept verbatim, after aliases): ${kept}/${paragraphs} (${pct(kept / paragraphs)})`);
   for (const line of lost.slice(0, 10)) console.log(`  lost: ${line}`);
 }
 

@@ -72,4 +72,12 @@ describe('ingestDocument on a saved HTML page', () => {
     const empty = Buffer.from('<html><body><nav><a href="/">Home</a></nav></body></html>');
     expect(() => ingestDocument({ path: 'empty.html', bytes: empty, mtime: new Date(0) })).toThrow(/HTML page: /);
   });
+  it('names a page without any title by its first heading', () => {
+    const page = Buffer.from('<html><body><article><h2>Harbour works begin</h2>' + '<p>Work on the old harbour wall began this week and will last until the spring, the port authority said.</p>'.repeat(6) + '</article></body></html>');
+    expect(ingestDocument({ path: 'untitled.html', bytes: page, mtime: new Date(0) }).title).toBe('Harbour works begin');
+  });
+  it('names a page with neither title nor heading by the start of its text', () => {
+    const page = Buffer.from('<html><body><article>' + '<p>Work on the old harbour wall began this week and will last until the spring, the port authority said.</p>'.repeat(6) + '</article></body></html>');
+    expect(ingestDocument({ path: 'untitled.html', bytes: page, mtime: new Date(0) }).title).toBe('Work on the old harbour wall began this week and will last until …');
+  });
 });

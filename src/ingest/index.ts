@@ -1,4 +1,4 @@
-import type { DateSource, DeclaredMeta, RawDocument, SourceDocument } from '../types.js';
+import type { Block, DateSource, DeclaredMeta, RawDocument, SourceDocument } from '../types.js';
 import { decodeText } from './decode.js';
 import { detectFormat } from './detect.js';
 import { decodeHtml, extractHtml, type ExtractedPage } from './html.js';
@@ -49,8 +49,8 @@ export function ingestDocument(raw: RawDocument, env: IngestEnv = {}): SourceDoc
   } else {
     const page = extractPage(raw.bytes, sidecar.url);
     declared = { ...pageMeta(page), ...sidecar };
-    title = declared.title ?? page.title;
     blocks = htmlToBlocks(page.html);
+    title = declared.title ?? (page.title || untitledPageTitle(blocks));
   }
   if (!title) throw new DocumentError('no title: the first line of the document is empty');
   if (blocks.length === 0 && !declared.summary) throw new DocumentError('no body text after the title');
@@ -70,6 +70,17 @@ export function ingestDocument(raw: RawDocument, env: IngestEnv = {}): SourceDoc
     updated,
     ...(declared.url ? { baseUrl: declared.url } : {}),
   };
+}
+
+// A headline is short; a page without one is named by its first heading or the start of its text.
+const FALLBACK_TITLE_WORDS = 12;
+
+/** A title for a page that declares none, so every page with an article still yields an item. */
+function untitledPageTitle(blocks: readonly Block[]): string {
+  const first = blocks.find((b) => b.kind === 'h2') ?? blocks.find((b) => b.kind === 'p');
+  if (!first || !('text' in first)) return '';
+  const words = first.text.split(/\s+/);
+  return words.length <= FALLBACK_TITLE_WORDS ? first.text : `${words.slice(0, FALLBACK_TITLE_WORDS).join(' ')} …`;
 }
 
 function extractPage(bytes: Uint8Array, url: string | undefined): ExtractedPage {
