@@ -78,6 +78,6 @@ describe('ingestDocument on a saved HTML page', () => {
   });
   it('names a page with neither title nor heading by the start of its text', () => {
     const page = Buffer.from('<html><body><article>' + '<p>Work on the old harbour wall began this week and will last until the spring, the port authority said.</p>'.repeat(6) + '</article></body></html>');
-    expect(ingestDocument({ path: 'untitled.html', bytes: page, mtime: new Date(0) }).title).toBe('Work on the old harbour wall began this week and will last until …');
+    expect(ingestDocument({ path: 'untitled.html', bytes: page, mtime: new Date(0) }).title).toBe('Work on the old harbour wall began this week and will last …');
   });
 });
