@@ -95,7 +95,7 @@ describe('the schema', () => {
       JSON.stringify({
         site: { language: 'en', author: { email: 'a@example.com', url: 'https://example.com' }, icon: 'https://example.com/i.png', logo: 'https://example.com/l.png' },
         hub: 'https://hub.example/',
-        taxonomy: { fallback: 'World' },
+        taxonomy: { fallback: 'World', minConfidence: 0.5 },
         serve: { pollLimit: '60', accessLog: 'off' },
       }),
       'wirefeed.config.json',

@@ -33,7 +33,11 @@ export function pipelineOptions(config: Config, env: NodeJS.ProcessEnv, cwd: str
     site: { ...site, ...(language ? { language } : {}), ...(config.hub ? { hub: config.hub } : {}) },
     limit: config.limit,
     rules: loadRules(readRuleFiles(config, cwd)),
-    enrich: { sections: config.taxonomy.sections, ...(config.taxonomy.fallback ? { fallbackSection: config.taxonomy.fallback } : {}) },
+    enrich: {
+      sections: config.taxonomy.sections,
+      ...(config.taxonomy.fallback ? { fallbackSection: config.taxonomy.fallback } : {}),
+      ...(config.taxonomy.minConfidence !== undefined ? { minConfidence: config.taxonomy.minConfidence } : {}),
+    },
     deleted,
     ...(epoch ? { sourceDateEpoch: epoch } : {}),
   };

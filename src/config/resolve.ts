@@ -71,6 +71,7 @@ export function resolveConfig(inputs: ConfigInputs, file: ConfigFile | undefined
 function coerce(schema: SettingSchema, raw: string | boolean | undefined): unknown {
   if (typeof raw !== 'string') return raw;
   if (schema.type === 'integer') return /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (schema.type === 'number') return /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
   if (schema.type === 'boolean') {
     if (/^(?:1|true|yes|on)$/i.test(raw)) return true;
     if (/^(?:0|false|no|off)$/i.test(raw)) return false;

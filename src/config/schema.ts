@@ -9,7 +9,7 @@
 
 /** A leaf's annotations beyond JSON Schema; ajv is told to accept them as keywords. */
 export interface SettingSchema {
-  type: 'string' | 'integer' | 'boolean' | 'array';
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'array';
   description: string;
   default?: unknown;
   /** How a default that depends on other settings is worded in docs and in `wirefeed config`. */
@@ -109,6 +109,14 @@ export const CONFIG_SCHEMA = {
           default: ['World', 'Politics', 'Business', 'Technology', 'Science', 'Health', 'Sport', 'Entertainment'],
         },
         fallback: { type: 'string', description: 'Section for items the classifier is not confident about.', 'x-default': 'none: the best guess is kept' },
+        minConfidence: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1,
+          'x-expected': 'a number from 0 to 1',
+          description: 'Below this calibrated confidence an item goes to `fallback` (when one is set).',
+          'x-default': "the model's, chosen on validation data (0.6)",
+        },
       },
     },
     rules: {
@@ -189,7 +197,7 @@ export interface Config {
   out: string;
   limit: number;
   hub?: string;
-  taxonomy: { sections: string[]; fallback?: string };
+  taxonomy: { sections: string[]; fallback?: string; minConfidence?: number };
   rules: { boilerplate: string[]; aliases: string[] };
   serve: {
     port: number;

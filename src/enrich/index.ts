@@ -15,6 +15,8 @@ export interface EnrichOptions {
   sections?: readonly string[];
   /** Section for items the classifier is not confident about. */
   fallbackSection?: string;
+  /** Confidence below which `fallbackSection` replaces the classifier's guess (default: the model's). */
+  minConfidence?: number;
   /** Language of items too short to detect, and of the feed when none is detected. */
   defaultLanguage?: string;
   /** Canonical names for entity tags ("US" → "United States"). */
@@ -31,6 +33,7 @@ export function enrichArticle(article: Article, options: EnrichOptions): Item {
   const classified = classifySection(article.title, contentText, {
     sections,
     ...(options.fallbackSection ? { fallback: options.fallbackSection } : {}),
+    ...(options.minConfidence !== undefined ? { minConfidence: options.minConfidence } : {}),
   });
   const wordCount = countWords(contentText);
   const declaredTags: EntityTag[] = (meta.tags ?? []).map((name) => ({ name, kind: 'topic' }));
