@@ -84,11 +84,18 @@ export function renderSite(catalog: Catalog): SiteMap {
   return resources;
 }
 
+/**
+ * Brotli quality 8: measured on the hostile corpus's 125 files (6.3 MB), quality 11 took 2,057 ms
+ * for output only 3.6% smaller than quality 8's 45 ms. A site with thousands of tag feeds and pages
+ * is compressed on every build, so the build time matters more than the last few percent.
+ */
+const BROTLI_QUALITY = 8;
+
 function compress(body: Buffer): { gzip: Buffer; br: Buffer } {
   return {
     gzip: gzipSync(body, { level: 9 }),
     br: brotliCompressSync(body, {
-      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
     }),
   };
 }
