@@ -1,9 +1,10 @@
 import { Readability } from '@mozilla/readability';
-import { bodyHtml, fragmentRoot } from './html/body.js';
-import { parseDocument, type DomDocument, type DomElement } from './html/dom.js';
+import { bodyHtml } from './html/body.js';
+import { parseDocument, parseFragment, type DomDocument, type DomElement } from './html/dom.js';
 import { readMetadata, type PageMetadata } from './html/metadata.js';
-import { mainProseElement, precleanDocument } from './html/preclean.js';
-import { pruneTail } from './html/postclean.js';
+import { fallbackArticle } from './html/fallback.js';
+import { precleanDocument } from './html/preclean.js';
+import { pruneTail, pruneTeaserLinks } from './html/postclean.js';
 import { mapDocument, restoreLead } from './html/lead.js';
 import { htmlToText } from './html/text.js';
 import { absoluteUrl } from './html/urls.js';
@@ -45,58 +46,52 @@ export function extractHtml(html: string, options: ExtractOptions = {}): Extract
   const doc = parseDocument(html);
   const baseUrl = documentBaseUrl(doc, options.url);
   const meta = readMetadata(doc, baseUrl);
+  const linkBase = baseUrl ?? meta.url;
   const readable = readableArticle(doc);
-  let body = readable ? bodyHtml(readable.root, baseUrl ?? meta.url) : '';
-  let text = body ? htmlToText(body) : '';
-  if (text.length < FALLBACK_BELOW) {
+  let body = readable ? renderBody(readable.root, linkBase) : NO_BODY;
+  if (body.text.length < FALLBACK_BELOW) {
     const fallback = fallbackArticle(html, meta.articleBody);
-    const fallbackBody = fallback ? bodyHtml(fallback, baseUrl ?? meta.url) : '';
-    const fallbackText = fallbackBody ? htmlToText(fallbackBody) : '';
-    if (fallbackText.length > text.length) [body, text] = [fallbackBody, fallbackText];
+    const alternative = fallback ? renderBody(fallback, linkBase) : NO_BODY;
+    if (alternative.text.length > body.text.length) body = alternative;
   }
-  if (!text) throw new Error('no article content found');
-  return page(meta, readable?.title, body, text);
+  if (!body.text) throw new Error('no article content found');
+  return page(meta, readable?.title, body);
 }
 
 /** Readability output shorter than this (in characters) is checked against the fallbacks. */
 const FALLBACK_BELOW = 150;
 
-/** The article element: Readability over a pre-cleaned DOM, plus a lead it left behind, minus a boilerplate tail. */
+/**
+ * Readability retries with relaxed rules while its result is shorter than
+ * this and keeps the longest attempt. Its default (500) stops too early on
+ * pages whose body spans several containers; 1000 recovered such bodies on
+ * extraction-eval without changing the article-pages results.
+ */
+const READABILITY_MIN_CHARS = 1000;
+
+/** The article element: Readability over a pre-cleaned DOM, plus a lead it left behind, minus boilerplate links. */
 function readableArticle(doc: DomDocument): { root: DomElement; title: string | undefined } | undefined {
   precleanDocument(doc);
   const map = mapDocument(doc);
-  const result = new Readability(doc as never, { charThreshold: 500 }).parse();
+  const result = new Readability(doc as never, { charThreshold: READABILITY_MIN_CHARS }).parse();
   if (!result?.content) return undefined;
-  const root = fragmentRoot(result.content);
+  const root = parseFragment(result.content);
   restoreLead(map, root);
+  pruneTeaserLinks(root);
   pruneTail(root);
   return { root, title: result.title ?? undefined };
 }
 
-/**
- * When Readability finds nothing or little (pages whose text sits in a
- * single element it rejects, such as lyrics or forum posts): the element
- * with the most prose in a freshly parsed and pre-cleaned page, or the
- * JSON-LD articleBody, whichever is longer.
- */
-function fallbackArticle(html: string, articleBody: string | undefined): DomElement | undefined {
-  const doc = parseDocument(html);
-  precleanDocument(doc);
-  const prose = doc.body ? mainProseElement(doc.body) : undefined;
-  const fromJsonLd = articleBody ? fragmentRoot(plainTextToHtml(articleBody)) : undefined;
-  const length = (element: DomElement | undefined): number => (element?.textContent ?? '').trim().length;
-  return length(fromJsonLd) > length(prose) ? fromJsonLd : prose;
+interface Body {
+  html: string;
+  text: string;
 }
 
-/** Paragraphs of a plain text (blank lines or line breaks separate them) as escaped HTML. */
-function plainTextToHtml(text: string): string {
-  const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return text
-    .split(/\n+/)
-    .map((paragraph) => paragraph.trim())
-    .filter(Boolean)
-    .map((paragraph) => `<p>${escape(paragraph)}</p>`)
-    .join('');
+const NO_BODY: Body = { html: '', text: '' };
+
+function renderBody(root: DomElement, linkBase: string | undefined): Body {
+  const html = bodyHtml(root, linkBase);
+  return { html, text: html ? htmlToText(html) : '' };
 }
 
 /**
@@ -110,8 +105,8 @@ function documentBaseUrl(doc: DomDocument, pageUrl: string | undefined): string 
   return absoluteUrl(baseHref, origin) ?? origin;
 }
 
-function page(meta: PageMetadata, fallbackTitle: string | undefined, html: string, text: string): ExtractedPage {
-  const result: ExtractedPage = { title: meta.title ?? fallbackTitle?.trim() ?? '', html, text };
+function page(meta: PageMetadata, fallbackTitle: string | undefined, body: Body): ExtractedPage {
+  const result: ExtractedPage = { title: meta.title ?? fallbackTitle?.trim() ?? '', html: body.html, text: body.text };
   if (meta.author) result.author = meta.author;
   if (meta.date) result.date = meta.date;
   if (meta.updated) result.updated = meta.updated;

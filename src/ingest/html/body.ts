@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
-import { elementsOf, isElement, parseFragment, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
+import { elementsOf, isElement, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
 import { absoluteUrl } from './urls.js';
 
 /*
@@ -33,11 +33,6 @@ export function bodyHtml(root: DomElement, baseUrl: string | undefined): string 
   resolveUrls(root, baseUrl);
   flattenContainers(root);
   return sanitizeHtml(root.innerHTML, SANITIZE_OPTIONS).trim();
-}
-
-/** Parses an HTML string (e.g. Readability's output) into an element to pass to `bodyHtml`. */
-export function fragmentRoot(html: string): DomElement {
-  return parseFragment(html);
 }
 
 function resolveUrls(root: DomElement, baseUrl: string | undefined): void {

@@ -40,6 +40,7 @@ export interface DomElement extends DomNode {
   insertBefore(node: DomNode, ref: DomNode | null): DomNode;
   replaceWith(...nodes: DomNode[]): void;
   closest(selector: string): DomElement | null;
+  cloneNode(deep: true): DomElement;
 }
 
 export interface DomDocument {
@@ -122,4 +123,14 @@ export function parseFragment(html: string): DomElement {
 
 export function elementsOf(list: ArrayLike<DomElement>): DomElement[] {
   return Array.from(list);
+}
+
+/** Length of an element's text with whitespace runs counted as one character. */
+export function textLength(element: DomElement): number {
+  return (element.textContent ?? '').replace(/\s+/g, ' ').trim().length;
+}
+
+/** Length of the text inside an element's links. */
+export function linkTextLength(element: DomElement): number {
+  return elementsOf(element.getElementsByTagName('a')).reduce((sum, link) => sum + textLength(link), 0);
 }

@@ -14,21 +14,24 @@ const ATTRIBUTE = 'data-wf-index';
 /** How far above the extracted content the lead and the content may part. */
 const MAX_LEVELS_APART = 4;
 
-/** Element positions recorded before Readability moves and removes nodes. */
+/** Element positions recorded before Readability moves, empties and removes nodes. */
 export interface DocumentMap {
-  elements: DomElement[];
   parents: number[];
+  /** Copies of the elements whose class words name a lead, by position. */
+  leads: Map<number, DomElement>;
 }
 
 export function mapDocument(doc: DomDocument): DocumentMap {
   const elements = doc.body ? elementsOf(doc.body.querySelectorAll('*')) : [];
   const index = new Map<DomElement, number>();
+  const leads = new Map<number, DomElement>();
   elements.forEach((element, i) => {
     index.set(element, i);
     element.setAttribute(ATTRIBUTE, String(i));
+    if (classWords(element).some((word) => LEAD_WORDS.has(word))) leads.set(i, element.cloneNode(true));
   });
   const parents = elements.map((element) => (element.parentNode ? (index.get(element.parentNode) ?? -1) : -1));
-  return { elements, parents };
+  return { parents, leads };
 }
 
 /** Puts back, at the top of `article`, lead elements that closely precede the extracted content but are missing from it. */
@@ -45,10 +48,8 @@ function missingLeads(map: DocumentMap, article: DomElement): DomElement[] {
   const ancestors = ancestorsOf(map, first);
   const articleText = squash(article.textContent ?? '');
   const leads: DomElement[] = [];
-  for (let i = 0; i < first; i++) {
-    const element = map.elements[i]!;
-    if (!classWords(element).some((word) => LEAD_WORDS.has(word))) continue;
-    if (ancestors.includes(i)) continue;
+  for (const [i, element] of map.leads) {
+    if (i >= first || ancestors.includes(i)) continue;
     const common = ancestorsOf(map, i).find((a) => ancestors.includes(a));
     if (common === undefined || ancestors.indexOf(common) > MAX_LEVELS_APART) continue;
     const text = squash(element.textContent ?? '');

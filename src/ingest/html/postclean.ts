@@ -1,10 +1,11 @@
-import { elementsOf, isElement, type DomElement, type DomNode } from './dom.js';
+import { elementsOf, isElement, linkTextLength, textLength, type DomElement, type DomNode } from './dom.js';
 
 /*
- * Boilerplate that survives at the end of the extracted article: "related
- * stories" lists, "more on this topic" links and the headings that introduced
- * blocks removed earlier. Only the tail is pruned: link-dense paragraphs in
- * the middle of a text are usually references the author meant to keep.
+ * Boilerplate that survives inside the extracted article. At the end:
+ * "related stories" lists, "more on this topic" links and the headings that
+ * introduced blocks removed earlier. In the middle only labelled teaser
+ * links ("Read also: <a>…</a>"): other link-dense paragraphs there are
+ * usually references the author meant to keep.
  */
 
 /** Share of a block's text inside links above which the block is a link list. */
@@ -17,6 +18,20 @@ const TAIL_BLOCK_LENGTH = 40;
 const MAX_LABEL_LENGTH = 80;
 
 const BLOCKS = 'p, li, h1, h2, h3, h4, h5, h6, dd, dt';
+
+/** Longest block that can be a labelled teaser link. */
+const MAX_TEASER_LENGTH = 150;
+
+/** "Read also:", "VEA TAMBIÉN:", "Lesen Sie auch:" before a link: a short label ending in a colon. */
+const TEASER_LABEL = /^[^.!?:]{2,40}:$/;
+
+export function pruneTeaserLinks(root: DomElement): void {
+  for (const block of elementsOf(root.querySelectorAll(BLOCKS))) {
+    const length = textLength(block);
+    if (length === 0 || length > MAX_TEASER_LENGTH || !isLinkList(block, length)) continue;
+    if (TEASER_LABEL.test(textBeforeFirstLink(block))) block.remove();
+  }
+}
 
 export function pruneTail(root: DomElement): void {
   const blocks = elementsOf(root.querySelectorAll(BLOCKS));
@@ -40,6 +55,15 @@ function isLabel(block: DomElement, length: number): boolean {
   return /^h[1-6]$/.test(block.localName) && length <= MAX_LABEL_LENGTH;
 }
 
+function textBeforeFirstLink(block: DomElement): string {
+  let text = '';
+  for (const node of Array.from(block.childNodes)) {
+    if (isElement(node) && (node.localName === 'a' || node.querySelector('a') !== null)) break;
+    text += node.textContent ?? '';
+  }
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** Whether any text or image follows `element` inside `root`. */
 function hasContentAfter(element: DomElement, root: DomElement): boolean {
   for (let node: DomElement | null = element; node && node !== root; node = node.parentNode) {
@@ -53,12 +77,4 @@ function hasContentAfter(element: DomElement, root: DomElement): boolean {
 function hasContent(node: DomNode): boolean {
   if ((node.textContent ?? '').trim() !== '') return true;
   return isElement(node) && (node.localName === 'img' || node.querySelector('img') !== null);
-}
-
-export function textLength(element: DomElement): number {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim().length;
-}
-
-export function linkTextLength(element: DomElement): number {
-  return elementsOf(element.getElementsByTagName('a')).reduce((sum, link) => sum + textLength(link), 0);
 }

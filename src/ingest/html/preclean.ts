@@ -1,4 +1,4 @@
-import { elementsOf, isElement, TEXT_NODE, type DomDocument, type DomElement } from './dom.js';
+import { elementsOf, isElement, linkTextLength, textLength, TEXT_NODE, type DomDocument, type DomElement } from './dom.js';
 
 /*
  * Boilerplate removal before the article is located. Readability scores
@@ -62,7 +62,7 @@ export function precleanDocument(doc: DomDocument): void {
 
 interface PageFacts {
   textLength: number;
-  /** The element holding the most paragraph text, and its ancestors. */
+  /** The element holding the most prose, and its ancestors. */
   protectedElements: Set<DomElement>;
 }
 
@@ -164,12 +164,4 @@ function holdsProse(element: DomElement): boolean {
     if (prose >= MIN_PROSE_LENGTH) return true;
   }
   return false;
-}
-
-function linkTextLength(element: DomElement): number {
-  return elementsOf(element.getElementsByTagName('a')).reduce((sum, link) => sum + textLength(link), 0);
-}
-
-function textLength(element: DomElement): number {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').length;
 }

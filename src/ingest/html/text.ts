@@ -54,7 +54,7 @@ function inlineText(node: DomNode): string {
   if (node.localName === 'br') return '\n';
   let text = '';
   for (const child of Array.from(node.childNodes)) text += inlineText(child);
-  return isElement(node) && PARAGRAPH_BLOCKS.has(node.localName) ? ` ${text} ` : text;
+  return PARAGRAPH_BLOCKS.has(node.localName) ? ` ${text} ` : text;
 }
 
 /** Collapses runs of spaces (not line breaks) and trims each line. */
