@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanInline, countWords, stripIllegalXml, unifyLineEndings } from '../src/text/clean.js';
 import { escapeMarkup } from '../src/text/escape.js';
 import { slugify } from '../src/text/slug.js';
+import { decodeEntities } from '../src/text/sanitize.js';
 import { splitSentences } from '../src/text/sentences.js';
 
 describe('cleanInline', () => {
@@ -32,6 +33,12 @@ describe('escapeMarkup', () => {
   });
   it('escapes an already escaped entity again, so &amp;amp; stays visible text', () => {
     expect(escapeMarkup('&amp;')).toBe('&amp;amp;');
+  });
+});
+
+describe('decodeEntities', () => {
+  it('decodes the whole HTML table once, never twice', () => {
+    expect(decodeEntities('Ben &amp;amp; Jerry&rsquo;s &ldquo;new&rdquo; &eacute;t&eacute; &#x2014; &#39;')).toBe('Ben &amp; Jerry’s “new” été — \'');
   });
 });
 

@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import sanitizeHtml from 'sanitize-html';
 
 /**
@@ -30,15 +31,10 @@ export function htmlToText(html: string): string {
   return decodeEntities(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }));
 }
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0' };
-
-/** Decodes HTML character references once (never repeatedly: "&amp;amp;" becomes "&amp;"). */
+/**
+ * Decodes HTML character references once (never repeatedly: "&amp;amp;" becomes "&amp;"),
+ * with the full HTML table, so scraped "&rsquo;" and "&ldquo;" become the characters.
+ */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-    }
-    return NAMED[name.toLowerCase()] ?? whole;
-  });
+  return decodeHTML(text);
 }
