@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeHtml, extractHtml } from '../src/ingest/html.js';
@@ -143,6 +144,20 @@ describe('extractHtml body', () => {
     const page = extractHtml(fixture('br-post.html'));
     expect(page.language).toBe('de');
     expect(page.text).toBe('Der Wind geht über das Feld\nund nimmt die Blätter mit\ner fragt nicht, wem die Welt\ngehört bei jedem Schritt');
+  });
+
+  it('reads a bare text without markup', () => {
+    expect(extractHtml('A note saved as HTML without any tags, just one line of words.').text).toBe(
+      'A note saved as HTML without any tags, just one line of words.',
+    );
+  });
+
+  it('stays fast on pathologically deep nesting, which Readability handles in quadratic time', () => {
+    const depth = 3000;
+    const html = `<html><body>${'<div>'.repeat(depth)}<p>${'Deep text. '.repeat(40)}</p>${'</div>'.repeat(depth)}</body></html>`;
+    const start = performance.now();
+    expect(extractHtml(html).text).toMatch(/^Deep text\. Deep text\./);
+    expect(performance.now() - start).toBeLessThan(5_000);
   });
 
   it('throws when the page has no article content', () => {

@@ -13,7 +13,7 @@ const KEPT_BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol'
 /** Block containers that are dissolved into their content. */
 const CONTAINERS = new Set([
   'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'nav', 'center', 'address',
-  'dl', 'dt', 'dd', 'details', 'summary', 'hgroup', 'fieldset', 'form', 'body', 'caption',
+  'dl', 'dt', 'dd', 'details', 'summary', 'hgroup', 'fieldset', 'form', 'caption',
 ]);
 
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
@@ -70,17 +70,18 @@ function setResolved(element: DomElement, attribute: string, value: string | nul
  * paragraphs. Without this, sanitizing would glue "a</div><div>b" into "ab".
  */
 function flattenContainers(root: DomElement): void {
-  for (const child of elementsOf(root.children)) flattenContainers(child);
-  if (!CONTAINERS.has(root.localName) || root.localName === 'body') {
-    if (root.localName === 'body') wrapInlineRuns(root);
-    return;
-  }
-  if (hasBlockChild(root)) {
-    wrapInlineRuns(root);
-    root.replaceWith(...Array.from(root.childNodes));
+  for (const child of elementsOf(root.children)) flattenElement(child);
+  wrapInlineRuns(root);
+}
+
+function flattenElement(element: DomElement): void {
+  for (const child of elementsOf(element.children)) flattenElement(child);
+  if (!CONTAINERS.has(element.localName)) return;
+  if (hasBlockChild(element)) {
+    wrapInlineRuns(element);
+    element.replaceWith(...Array.from(element.childNodes));
   } else {
-    const paragraph = renamed(root, 'p');
-    root.replaceWith(paragraph);
+    element.replaceWith(renamed(element, 'p'));
   }
 }
 

@@ -105,14 +105,17 @@ function withoutJunkBeforeHtml(html: string): string {
   return /\S/.test(prefix) ? `<!doctype html>${html.slice(htmlAt)}` : html;
 }
 
-/** Index of the first tag that cannot belong to the head (script and style bodies skipped). */
+/** Index where the body starts: the first tag that cannot belong to the head, or the first loose text. */
 function firstBodyTag(html: string): number {
-  const tags = /<script\b[\s\S]*?<\/script\s*>|<style\b[\s\S]*?<\/style\s*>|<!--[\s\S]*?-->|<\/?([a-zA-Z][\w-]*)[^>]*>/g;
+  const tags = /<(script|style|title|noscript)\b[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<\/?([a-zA-Z][\w-]*)[^>]*>/gi;
+  let end = 0;
   for (let match = tags.exec(html); match; match = tags.exec(html)) {
-    const name = match[1]?.toLowerCase();
+    if (/\S/.test(html.slice(end, match.index))) return end;
+    const name = match[2]?.toLowerCase();
     if (name !== undefined && !HEAD_TAGS.has(name)) return match.index;
+    end = match.index + match[0].length;
   }
-  return html.length;
+  return /\S/.test(html.slice(end)) ? end : html.length;
 }
 
 /** Parses an HTML fragment and returns the element that holds it. */

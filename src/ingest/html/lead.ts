@@ -17,6 +17,8 @@ const MAX_LEVELS_APART = 4;
 /** Element positions recorded before Readability moves, empties and removes nodes. */
 export interface DocumentMap {
   parents: number[];
+  /** Deepest element nesting below body. */
+  depth: number;
   /** Copies of the elements whose class words name a lead, by position. */
   leads: Map<number, DomElement>;
 }
@@ -31,7 +33,10 @@ export function mapDocument(doc: DomDocument): DocumentMap {
     if (classWords(element).some((word) => LEAD_WORDS.has(word))) leads.set(i, element.cloneNode(true));
   });
   const parents = elements.map((element) => (element.parentNode ? (index.get(element.parentNode) ?? -1) : -1));
-  return { parents, leads };
+  // Parents come before their children in document order, so one pass suffices.
+  const depths: number[] = [];
+  parents.forEach((parent, i) => (depths[i] = parent >= 0 ? (depths[parent] ?? 0) + 1 : 1));
+  return { parents, depth: depths.reduce((deepest, depth) => Math.max(deepest, depth), 0), leads };
 }
 
 /** Puts back, at the top of `article`, lead elements that closely precede the extracted content but are missing from it. */

@@ -76,7 +76,7 @@ export function mainProseElement(body: DomElement): DomElement | undefined {
   for (const paragraph of elementsOf(body.getElementsByTagName('p'))) {
     if (paragraph.parentNode) credit(paragraph.parentNode, textLength(paragraph) - linkTextLength(paragraph));
   }
-  for (const element of elementsOf(body.querySelectorAll('div, td, section, article, main, blockquote'))) {
+  for (const element of [body, ...elementsOf(body.querySelectorAll('div, td, section, article, main, blockquote'))]) {
     const loose = looseTextLength(element);
     if (loose > 0) credit(element, loose);
   }
