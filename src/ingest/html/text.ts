@@ -14,7 +14,7 @@ export function htmlToText(html: string): string {
   return paragraphs.join('\n\n');
 }
 
-/** Walks the tree, pushing each finished paragraph; returns the inline text still open. */
+/** Walks the tree, pushing each finished paragraph onto `paragraphs`. */
 function collect(element: DomElement, paragraphs: string[]): void {
   let inline = '';
   const flush = (): void => {
