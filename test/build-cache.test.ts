@@ -70,6 +70,18 @@ describe('ItemCache storage', () => {
     expect(await reader.get('f'.repeat(64))).toBeUndefined();
   });
 
+  it('decodes a shard once however many lookups of one build wait for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-cache-'));
+    const p = prepare(raw('a.txt', STORY));
+    const writer = ItemCache.open(dir, p);
+    writer.set('cc'.padEnd(64, '0'), enrichDocument(p.sources[0]!, p));
+    await writer.save();
+    const reader = ItemCache.open(dir, p);
+    const found = await Promise.all(Array.from({ length: 20 }, () => reader.get('cc'.padEnd(64, '0'))));
+    expect(found[0]).toBeDefined();
+    for (const item of found) expect(item).toBe(found[0]);
+  });
+
   it('keeps only what the last build used, and a deleted folder is only a miss', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-cache-'));
     const p = prepare(raw('a.txt', STORY));

@@ -19,7 +19,8 @@ import type { Block, Item, SourceDocument } from '../types.js';
  * hit gives exactly the item a cold build would.
  */
 export class ItemCache {
-  private readonly shards = new Map<string, Map<string, Item>>();
+  // Promises, so the many concurrent lookups of one build read and decode each shard once.
+  private readonly shards = new Map<string, Promise<Map<string, Item>>>();
   private readonly used = new Map<string, Map<string, Item>>();
 
   private constructor(
@@ -67,7 +68,7 @@ export class ItemCache {
       const temporary = `${file}.${process.pid}.tmp`;
       await writeFile(temporary, serialize(entries));
       await rename(temporary, file);
-      this.shards.set(shard, entries);
+      this.shards.set(shard, Promise.resolve(entries));
     }
     // Items built by older code or other rules can never be hits again.
     for (const other of await readdir(this.dir)) if (other !== this.salt) await rm(join(this.dir, other), { recursive: true, force: true });
@@ -80,11 +81,11 @@ export class ItemCache {
     this.used.set(shard, entries);
   }
 
-  private async shard(key: string): Promise<Map<string, Item>> {
+  private shard(key: string): Promise<Map<string, Item>> {
     const name = key.slice(0, 2);
     let entries = this.shards.get(name);
     if (!entries) {
-      entries = await readShard(join(this.dir, this.salt, name));
+      entries = readShard(join(this.dir, this.salt, name));
       this.shards.set(name, entries);
     }
     return entries;
