@@ -9,6 +9,9 @@ const pct = (v) => (Number.isFinite(v) ? `${Math.round(v * 100)} %` : '–');
 const num = (v, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
 const yes = (ok) => (ok === undefined ? '–' : ok ? '**met**' : '**not met**');
 
+/** A profile frame name as a table cell: pipes escaped, long regular expressions shortened. */
+const frame = (name) => `\`${(name.length > 60 ? `${name.slice(0, 57)}…` : name).replace(/\|/g, '\\|')}\``;
+
 function table(header, rows) {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
@@ -57,7 +60,7 @@ export function renderTables(results) {
     table(['case', 'tool', 'req/s', 'p99 ms', 'server core busy', 'load generator core busy', 'runs (req/s)'], s.cases.map((c) => [c.name, c.tool, num(c.reqPerS), num(c.p99Ms, 2), pct(c.serverCoreBusy), pct(c.clientCoreBusy), c.runs.map((r) => num(r)).join(' / ') + (c.errors ? ` (${c.errors} unexpected statuses)` : '')])));
   parts.push('Ratios (same run):\n\n' + table(['case', 'baseline', 'tool', 'ratio', 'target'], s.ratios.map((r) => [r.case, r.baseline, r.tool, num(r.ratio, 2), r.target ? `≥ ${r.target}` : '–'])));
   if (s.requestProfile) {
-    parts.push(`CPU profile of the Wirefeed server, samples inside request handling only (${num(s.requestProfile.totalMs)} ms), by file:\n\n` + table(['file', 'self ms', 'share'], s.requestProfile.files.slice(0, 8).map((f) => [`\`${f.name}\``, num(f.ms), pct(f.share)])));
+    parts.push(`CPU profile of the Wirefeed server, samples inside request handling only (${num(s.requestProfile.totalMs)} ms), by file:\n\n` + table(['file', 'self ms', 'share'], s.requestProfile.files.slice(0, 8).map((f) => [frame(f.name), num(f.ms), pct(f.share)])));
   }
 
   const b = results.building;
@@ -69,7 +72,7 @@ export function renderTables(results) {
   for (const r of profiled) {
     for (const kind of ['cold', 'warm']) {
       const p = r.profile[kind];
-      if (p) parts.push(`CPU profile, ${kind} build of ${num(r.size)} (all threads, ${num(p.totalMs)} ms of samples), self time by file:\n\n` + table(['file', 'self ms', 'share'], p.files.slice(0, 8).map((f) => [`\`${f.name}\``, num(f.ms), pct(f.share)])));
+      if (p) parts.push(`CPU profile, ${kind} build of ${num(r.size)} (all threads, ${num(p.totalMs)} ms of samples), self time by file:\n\n` + table(['file', 'self ms', 'share'], p.files.slice(0, 8).map((f) => [frame(f.name), num(f.ms), pct(f.share)])));
     }
   }
   return parts.join('\n\n');
