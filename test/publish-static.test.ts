@@ -38,7 +38,7 @@ describe('writeStatic', () => {
     expect(existsSync(join(out, 'stale.xml'))).toBe(false);
     expect(readdirSync(join(out, '..'))).toEqual(['feeds']);
   });
-  it('recovers from a crash between the two renames and drops stale staging folders', async () => {
+  it('drops stale staging folders and puts back a tree parked by an interrupted swap before writing', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'wf-static-'));
     mkdirSync(join(parent, 'feeds.old-123'));
     writeFileSync(join(parent, 'feeds.old-123', 'rss.xml'), 'previous');
