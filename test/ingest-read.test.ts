@@ -26,6 +26,25 @@ describe('readSeeds', () => {
     expect(read.documents.map((d) => d.path)).toEqual(['b.txt', 'sub/a.txt']);
     expect(read.documents[0]?.sidecar).toEqual({ author: 'Ana' });
   });
+  it('reads many documents at once yet reports documents and failures in path order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-read-'));
+    const outside = mkdtempSync(join(tmpdir(), 'wf-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'Secret\n\nBody.');
+    // More documents than are read at once, with failures spread among them.
+    const names = Array.from({ length: 100 }, (_, i) => `${String(99 - i).padStart(3, '0')}.txt`);
+    for (const name of names) {
+      if (Number.parseInt(name, 10) % 7 === 3) symlinkSync(join(outside, 'secret.txt'), join(dir, name));
+      else writeFileSync(join(dir, name), `${name}\n\nBody.`);
+    }
+    writeFileSync(join(dir, '011.meta.json'), '{"author":"Ana"}');
+    const read = await readSeeds(dir);
+    const sorted = [...names].sort();
+    expect(read.documents.map((d) => d.path)).toEqual(sorted.filter((name) => Number.parseInt(name, 10) % 7 !== 3));
+    expect(read.documents.map((d) => d.bytes.toString('utf8').split('\n')[0])).toEqual(read.documents.map((d) => d.path));
+    expect(read.failures.map((f) => f.path)).toEqual(sorted.filter((name) => Number.parseInt(name, 10) % 7 === 3));
+    expect(read.documents.find((d) => d.path === '011.txt')?.sidecar).toEqual({ author: 'Ana' });
+    expect(read.documents.filter((d) => d.sidecar)).toHaveLength(1);
+  });
   it('refuses symlinks that leave the folder and names them', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'wf-outside-'));
     writeFileSync(join(outside, 'secret.txt'), 'Secret\n\nBody.');

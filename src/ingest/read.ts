@@ -5,12 +5,21 @@ import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { DocumentFailure, RawDocument } from '../types.js';
+import { mapLimit } from '../concurrency.js';
 import { isDocumentPath } from './detect.js';
 
 const run = promisify(execFile);
 
 /** Files larger than this are refused before they are read, so memory stays bounded. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Documents read at once: enough to keep libuv's thread pool busy (one at a
+ * time left the build waiting on the disk for most of its reading), few
+ * enough that the open files stay far below the descriptor limit and at most
+ * this many documents' bytes past the limit are ever held.
+ */
+const READ_CONCURRENCY = 32;
 
 export interface ReadResult {
   documents: RawDocument[];
@@ -26,23 +35,30 @@ export interface ReadResult {
  */
 export async function readSeeds(dir: string): Promise<ReadResult> {
   const root = await realpath(dir);
-  const paths = (await listFiles(root, root)).filter(isDocumentPath).sort();
+  const listed = await listFiles(root, root);
+  const paths = listed.filter(isDocumentPath).sort();
   const history = await gitHistory(root);
+  const names = new Set(listed);
+  const outcomes = await mapLimit(paths, READ_CONCURRENCY, async (path): Promise<{ document: RawDocument } | { failure: DocumentFailure }> => {
+    try {
+      return { document: await readDocument(root, path, history.files.get(path), history.dirty.has(path), names) };
+    } catch (error) {
+      return { failure: { path, reason: readFailure(error) } };
+    }
+  });
   const documents: RawDocument[] = [];
   const failures: DocumentFailure[] = [];
-  for (const path of paths) {
-    try {
-      documents.push(await readDocument(root, path, history.files.get(path), history.dirty.has(path)));
-    } catch (error) {
-      failures.push({ path, reason: readFailure(error) });
-    }
+  for (const outcome of outcomes) {
+    if ('document' in outcome) documents.push(outcome.document);
+    else failures.push(outcome.failure);
   }
   const present = new Set(paths);
   const deleted = history.deleted.filter((path) => !present.has(path) && isDocumentPath(path));
   return { documents, failures, deleted };
 }
 
-async function readDocument(root: string, path: string, commits: CommitDates | undefined, dirty: boolean): Promise<RawDocument> {
+/** `listed`: every file the listing found, so sidecars that are not there cost no failed open. */
+async function readDocument(root: string, path: string, commits: CommitDates | undefined, dirty: boolean, listed: ReadonlySet<string>): Promise<RawDocument> {
   const full = join(root, path);
   // A symlink may point anywhere; only files that really live under the seeds folder are published.
   const real = await realpath(full);
@@ -60,7 +76,7 @@ async function readDocument(root: string, path: string, commits: CommitDates | u
   } finally {
     await handle.close();
   }
-  const sidecar = await readSidecar(full);
+  const sidecar = await readSidecar(full, path, listed);
   return {
     path,
     bytes,
@@ -91,9 +107,11 @@ async function readAtMost(handle: FileHandle, expected: number, limit: number): 
   return Buffer.concat(chunks, total);
 }
 
-async function readSidecar(documentPath: string): Promise<Record<string, unknown> | undefined> {
+async function readSidecar(documentPath: string, relativePath: string, listed: ReadonlySet<string>): Promise<Record<string, unknown> | undefined> {
   const stem = documentPath.replace(/\.[^./]+$/, '');
+  const relativeStem = relativePath.replace(/\.[^./]+$/, '');
   for (const ext of ['.meta.json', '.meta.yaml', '.meta.yml']) {
+    if (!listed.has(relativeStem + ext)) continue;
     let text: string;
     try {
       text = await readFile(stem + ext, 'utf8');

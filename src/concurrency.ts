@@ -1,0 +1,32 @@
+/**
+ * Runs `work` on every element with at most `limit` calls in flight, and
+ * resolves with the results in the input's order. File I/O goes through
+ * libuv's thread pool: awaiting one operation at a time leaves it idle,
+ * while starting thousands at once only queues them and holds their buffers.
+ * The input is consumed lazily, so a generator's elements are made only as
+ * there is room for them. The first rejection rejects the whole (the calls
+ * already started are let finish first).
+ */
+export async function mapLimit<T, R>(items: Iterable<T>, limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  if (!(limit >= 1)) throw new RangeError(`limit must be at least 1, got ${limit}`);
+  const results: R[] = [];
+  const iterator = items[Symbol.iterator]();
+  let index = 0;
+  let failure: { error: unknown } | undefined;
+  const runner = async (): Promise<void> => {
+    for (;;) {
+      if (failure) return;
+      const next = iterator.next();
+      if (next.done) return;
+      const i = index++;
+      try {
+        results[i] = await work(next.value, i);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, runner));
+  if (failure) throw failure.error;
+  return results;
+}
