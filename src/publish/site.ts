@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, constants as zlibConstants, gzip, gzipSync, type BrotliOptions } from 'node:zlib';
 import type { Catalog, FeedSpec, Group } from '../catalog/index.js';
 import { renderAtom } from '../render/atom.js';
 import { renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
@@ -18,7 +19,7 @@ export interface Resource {
   status: 200 | 410;
   type: string;
   body: Buffer;
-  /** The body compressed once, when the site is rendered; served and exported as-is. */
+  /** The body compressed once, when the site is rendered; served as-is. */
   gzip: Buffer;
   br: Buffer;
   /** Newest item date in the document, for Last-Modified. */
@@ -41,47 +42,99 @@ const RENDERERS: Record<FeedFormat, (site: Catalog['site'], spec: FeedSpec) => s
 export const OPML_TYPE = 'text/x-opml; charset=utf-8';
 export const XML_TYPE = 'application/xml; charset=utf-8';
 
-export function renderSite(catalog: Catalog): SiteMap {
-  const resources = new Map<string, Resource>();
-  const resourceOf = (path: string, file: string, type: string, text: string, lastModified: Date, status: 200 | 410 = 200): Resource => {
-    const body = Buffer.from(text, 'utf8');
-    return { path, file, status, type, body, ...compress(body), lastModified, etag: etagOf(body) };
-  };
-  const add = (...args: Parameters<typeof resourceOf>): Resource => {
-    const resource = resourceOf(...args);
-    resources.set(resource.path, resource);
-    return resource;
+/**
+ * One file of the site before its text is rendered: what `renderSite` keeps
+ * rendered in memory for the server, and what the static export renders,
+ * writes and drops one at a time.
+ */
+export interface PlannedResource {
+  path: string;
+  file: string;
+  status: 200 | 410;
+  type: string;
+  lastModified: Date;
+  render: () => string;
+  limited?: (limit: number) => Resource;
+}
+
+/** Every file the site publishes, in a stable order, without rendering any of them. */
+export function planSite(catalog: Catalog): PlannedResource[] {
+  const plans: PlannedResource[] = [];
+  const add = (path: string, file: string, type: string, render: () => string, lastModified: Date, status: 200 | 410 = 200): PlannedResource => {
+    const plan: PlannedResource = { path, file, status, type, lastModified, render };
+    plans.push(plan);
+    return plan;
   };
   const addGroup = (group: Group): void => {
     for (const spec of group.feeds) {
       for (const format of Object.keys(RENDERERS) as FeedFormat[]) {
         const path = feedPath(spec, format);
-        const resource = add(path, path.slice(1), CONTENT_TYPES[format], RENDERERS[format](catalog.site, spec), spec.updated);
+        const plan = add(path, path.slice(1), CONTENT_TYPES[format], () => RENDERERS[format](catalog.site, spec), spec.updated);
         if (spec === group.feeds[0]) {
-          resource.limited = (limit) => {
+          plan.limited = (limit) => {
             const items = group.items.slice(0, limit);
             const updated = new Date(Math.max(0, ...items.map((item) => item.updated.getTime())));
-            return resourceOf(path, path.slice(1), CONTENT_TYPES[format], RENDERERS[format](catalog.site, { ...spec, items, updated }), updated);
+            return renderResource({ path, file: path.slice(1), status: 200, type: CONTENT_TYPES[format], lastModified: updated, render: () => RENDERERS[format](catalog.site, { ...spec, items, updated }) });
           };
         }
       }
     }
     const page = group.feeds[0]!.page;
-    add(page, `${page.slice(1)}index.html`, CONTENT_TYPES.html, renderGroupPage(catalog, group), group.feeds[0]!.updated);
+    add(page, `${page.slice(1)}index.html`, CONTENT_TYPES.html, () => renderGroupPage(catalog, group), group.feeds[0]!.updated);
   };
   for (const group of [catalog.home, ...catalog.sections, ...catalog.tags]) addGroup(group);
-  add('/style.css', 'style.css', CONTENT_TYPES.css, STYLESHEET, new Date(0));
-  add('/opml.xml', 'opml.xml', OPML_TYPE, renderOpml(catalog), catalog.updated);
-  add('/sitemap.xml', 'sitemap.xml', XML_TYPE, renderSitemap(catalog), catalog.updated);
+  add('/style.css', 'style.css', CONTENT_TYPES.css, () => STYLESHEET, new Date(0));
+  add('/opml.xml', 'opml.xml', OPML_TYPE, () => renderOpml(catalog), catalog.updated);
+  add('/sitemap.xml', 'sitemap.xml', XML_TYPE, () => renderSitemap(catalog), catalog.updated);
   for (const item of catalog.items) {
     // items/<key>.html is what static hosts serve for /items/<key> ("clean URLs").
-    add(itemPath(item.key), `items/${item.key}.html`, CONTENT_TYPES.html, renderItemPage(catalog, item), item.updated);
+    add(itemPath(item.key), `items/${item.key}.html`, CONTENT_TYPES.html, () => renderItemPage(catalog, item), item.updated);
   }
   if (catalog.gone.length > 0) {
-    const gone = renderGonePage(catalog);
-    for (const key of catalog.gone) add(itemPath(key), `items/${key}.html`, CONTENT_TYPES.html, gone, catalog.updated, 410);
+    // One page for every deleted item: rendered once, however many there are.
+    let gone: string | undefined;
+    for (const key of catalog.gone) add(itemPath(key), `items/${key}.html`, CONTENT_TYPES.html, () => (gone ??= renderGonePage(catalog)), catalog.updated, 410);
   }
-  return resources;
+  return plans;
+}
+
+/** The site rendered and compressed whole, for the server: every body is computed once per change. */
+export function renderSite(catalog: Catalog): SiteMap {
+  return new Map(planSite(catalog).map((plan) => [plan.path, renderResource(plan)]));
+}
+
+/** A planned file with its body, ETag and compressed bodies. */
+export function renderResource(plan: PlannedResource): Resource {
+  const { body, etag } = renderBody(plan);
+  const { render: _render, ...rest } = plan;
+  return { ...rest, body, ...compressSync(body), etag };
+}
+
+/**
+ * A rendered file whose compressed bodies are computed only when read, once:
+ * the static export takes them from the compressed-body cache instead, so a
+ * file it hands on costs no compression unless someone asks for it.
+ */
+export function lazyResource(plan: PlannedResource, body: Buffer, etag: string): Resource {
+  const { render: _render, ...rest } = plan;
+  let compressed: Compressed | undefined;
+  return {
+    ...rest,
+    body,
+    etag,
+    get gzip() {
+      return (compressed ??= compressSync(body)).gzip;
+    },
+    get br() {
+      return (compressed ??= compressSync(body)).br;
+    },
+  };
+}
+
+/** A planned file's body and its strong ETag. */
+export function renderBody(plan: PlannedResource): { body: Buffer; etag: string } {
+  const body = Buffer.from(plan.render(), 'utf8');
+  return { body, etag: etagOf(body) };
 }
 
 /**
@@ -91,14 +144,34 @@ export function renderSite(catalog: Catalog): SiteMap {
  */
 const BROTLI_QUALITY = 8;
 
-function compress(body: Buffer): { gzip: Buffer; br: Buffer } {
+const GZIP_OPTIONS = { level: 9 };
+
+function brotliOptions(body: Buffer): BrotliOptions {
   return {
-    gzip: gzipSync(body, { level: 9 }),
-    br: brotliCompressSync(body, {
-      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
-    }),
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
   };
 }
+
+export interface Compressed {
+  gzip: Buffer;
+  br: Buffer;
+}
+
+function compressSync(body: Buffer): Compressed {
+  return { gzip: gzipSync(body, GZIP_OPTIONS), br: brotliCompressSync(body, brotliOptions(body)) };
+}
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** The same bytes as the server's compression, computed on libuv's thread pool so a build compresses on every core. */
+export async function compressBody(body: Buffer): Promise<Compressed> {
+  const [gzipped, brotli] = await Promise.all([gzipAsync(body, GZIP_OPTIONS), brotliAsync(body, brotliOptions(body))]);
+  return { gzip: gzipped, br: brotli };
+}
+
+/** What decides the compressed bytes besides the body: a cache of them is only valid for the same settings and library versions. */
+export const COMPRESSION_SETTINGS = JSON.stringify({ gzip: GZIP_OPTIONS, brotli: BROTLI_QUALITY, zlib: process.versions.zlib, brotliVersion: process.versions.brotli });
 
 function etagOf(body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
