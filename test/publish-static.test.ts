@@ -1,11 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { renderSite } from '../src/publish/site.js';
-import { writeStatic } from '../src/publish/static.js';
-import { catalogOf, makeItem } from './support/items.js';
+import { CompressedCache } from '../src/build/compressed-cache.js';
+import { buildCatalog } from '../src/catalog/index.js';
+import { planSite, renderSite, type Resource } from '../src/publish/site.js';
+import { exportSite, writeStatic } from '../src/publish/static.js';
+import { catalogOf, makeItem, SITE } from './support/items.js';
 
 const site = renderSite(catalogOf([makeItem('one')]));
 
@@ -47,5 +49,51 @@ describe('writeStatic', () => {
     await writeStatic(site, join(parent, 'feeds'));
     expect(readdirSync(parent)).toEqual(['feeds']);
     expect(readFileSync(join(parent, 'feeds', 'rss.xml')).equals(site.get('/rss.xml')!.body)).toBe(true);
+  });
+});
+
+/** Every file under `dir` by relative path, as bytes. */
+function files(dir: string): Map<string, Buffer> {
+  return new Map(
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((path) => statSync(join(dir, path)).isFile())
+      .sort()
+      .map((path) => [path, readFileSync(join(dir, path))]),
+  );
+}
+
+describe('exportSite', () => {
+  const catalog = buildCatalog(SITE, [makeItem('one'), makeItem('two', { tags: [{ name: 'Lisbon', kind: 'place' }] })], { limit: 50, gone: ['deleted-key'] });
+  const full = renderSite(catalog);
+
+  it('writes the same tree as writeStatic of the rendered site, compressing here or taking from the cache, cold and warm', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'wf-static-'));
+    await writeStatic(full, join(parent, 'expected'));
+    const expected = files(join(parent, 'expected'));
+    expect(expected.has('items/deleted-key.html')).toBe(false);
+    expect(await exportSite(planSite(catalog), join(parent, 'plain'))).toBe(full.size);
+    expect(files(join(parent, 'plain'))).toEqual(expected);
+    for (const round of ['cold', 'warm']) {
+      const compressed = await CompressedCache.open(join(parent, '.cache'));
+      await exportSite(planSite(catalog), join(parent, 'cached'), { compressed });
+      expect(files(join(parent, 'cached')), round).toEqual(expected);
+    }
+    expect(readdirSync(parent).sort()).toEqual(['.cache', 'cached', 'expected', 'plain']);
+  });
+
+  it('hands on each written file with its body, and its compressed bodies on demand', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'wf-static-')), 'feeds');
+    const seen: Resource[] = [];
+    await exportSite(planSite(catalog), out, { onResource: async (resource) => void seen.push(resource) });
+    const written = [...full.values()].filter((resource) => resource.status === 200);
+    expect(seen.map((resource) => resource.path).sort()).toEqual(written.map((resource) => resource.path).sort());
+    for (const resource of seen) {
+      const rendered = full.get(resource.path)!;
+      expect([resource.etag, resource.type, resource.file]).toEqual([rendered.etag, rendered.type, rendered.file]);
+      expect(resource.body.equals(rendered.body)).toBe(true);
+    }
+    const rss = seen.find((resource) => resource.path === '/rss.xml')!;
+    expect(rss.gzip.equals(full.get('/rss.xml')!.gzip)).toBe(true);
+    expect(rss.br.equals(full.get('/rss.xml')!.br)).toBe(true);
   });
 });

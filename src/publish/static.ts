@@ -1,7 +1,29 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { SiteMap } from './site.js';
+import { mapLimit } from '../concurrency.js';
+import { compressBody, lazyResource, renderBody, type PlannedResource, type Resource, type SiteMap } from './site.js';
 import { recoverInterrupted, swapIn } from './swap.js';
+
+/**
+ * Files written at once: one `await` per file left the build idle, waiting
+ * on the file system, for a quarter of a warm build; a few dozen keep libuv's
+ * thread pool busy while holding only that many rendered files in memory.
+ */
+const WRITE_CONCURRENCY = 32;
+
+/** Where an exported file's `.gz` and `.br` siblings come from instead of compressing here (see CompressedCache). */
+export interface CompressedSource {
+  place(body: Buffer, etag: string, file: string): Promise<void>;
+  /** Called once every file is placed, before the new tree is swapped in, so the swap stays the export's last step. */
+  finish(): Promise<void>;
+}
+
+export interface ExportOptions {
+  /** Compressed bodies by ETag; without one, every file is compressed. */
+  compressed?: CompressedSource;
+  /** Called with each file once it is written into the new tree, before the swap (e.g. to compare it with the old tree). */
+  onResource?: (resource: Resource) => Promise<void>;
+}
 
 /**
  * Writes the site into a fresh folder beside `outDir`, then swaps it in whole
@@ -10,20 +32,69 @@ import { recoverInterrupted, swapIn } from './swap.js';
  * staging name included, are restored or removed first.
  */
 export async function writeStatic(site: SiteMap, outDir: string): Promise<void> {
+  await inNewTree(outDir, async (staging) => {
+    const folders = new FolderMaker();
+    await mapLimit(site.values(), WRITE_CONCURRENCY, async (resource) => {
+      // A file cannot say "410 Gone": a deleted item's page is simply absent from the export.
+      if (resource.status !== 200) return;
+      const file = join(staging, resource.file);
+      await folders.make(dirname(file));
+      await writeEncodings(file, resource.body, resource);
+    });
+  });
+}
+
+/**
+ * The same export from the plan rather than the rendered site: each file is
+ * rendered, compressed (or taken from `compressed`) and written, then
+ * dropped, so memory holds the files in flight instead of the whole site.
+ * Returns the number of files planned (the 410 pages included, as the site map counts them).
+ */
+export async function exportSite(plans: readonly PlannedResource[], outDir: string, options: ExportOptions = {}): Promise<number> {
+  await inNewTree(outDir, async (staging) => {
+    const folders = new FolderMaker();
+    await mapLimit(plans, WRITE_CONCURRENCY, async (plan) => {
+      if (plan.status !== 200) return;
+      const { body, etag } = renderBody(plan);
+      const file = join(staging, plan.file);
+      await folders.make(dirname(file));
+      if (options.compressed) {
+        await writeFile(file, body);
+        await options.compressed.place(body, etag, file);
+      } else {
+        await writeEncodings(file, body, await compressBody(body));
+      }
+      await options.onResource?.(lazyResource(plan, body, etag));
+    });
+    await options.compressed?.finish();
+  });
+  return plans.length;
+}
+
+async function inNewTree(outDir: string, write: (staging: string) => Promise<void>): Promise<void> {
   const out = resolve(outDir);
   await recoverInterrupted(out);
   const staging = `${out}.tmp-${process.pid}`;
-  for (const resource of site.values()) {
-    // A file cannot say "410 Gone"; a deleted item's page is simply absent from the export.
-    if (resource.status !== 200) continue;
-    const file = join(staging, resource.file);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, resource.body);
-    // Precompressed siblings, as nginx gzip_static / brotli_static and CDNs look for them.
-    await writeFile(`${file}.gz`, resource.gzip);
-    await writeFile(`${file}.br`, resource.br);
-  }
+  await write(staging);
   await mkdir(staging, { recursive: true });
   await swapIn(staging, out);
 }
 
+/** The body and its precompressed siblings, as nginx gzip_static / brotli_static and CDNs look for them. */
+async function writeEncodings(file: string, body: Buffer, compressed: { gzip: Buffer; br: Buffer }): Promise<void> {
+  await Promise.all([writeFile(file, body), writeFile(`${file}.gz`, compressed.gzip), writeFile(`${file}.br`, compressed.br)]);
+}
+
+/** Creates each folder once, however many files in flight land in it. */
+class FolderMaker {
+  private readonly made = new Map<string, Promise<unknown>>();
+
+  make(dir: string): Promise<unknown> {
+    let done = this.made.get(dir);
+    if (!done) {
+      done = mkdir(dir, { recursive: true });
+      this.made.set(dir, done);
+    }
+    return done;
+  }
+}
