@@ -21,10 +21,13 @@ export interface PipelineOptions {
   deleted?: readonly string[];
 }
 
-export interface PipelineResult {
+export interface CatalogResult {
   catalog: Catalog;
-  site: SiteMap;
   failures: DocumentFailure[];
+}
+
+export interface PipelineResult extends CatalogResult {
+  site: SiteMap;
 }
 
 /**
@@ -66,10 +69,19 @@ export function enrichDocument(source: SourceDocument, context: EnrichContext): 
 
 /** The corpus-wide stages after enrichment: catalog, then every published file. */
 export function publishItems(items: Item[], failures: DocumentFailure[], options: PipelineOptions): PipelineResult {
+  const result = catalogItems(items, failures, options);
+  return { ...result, site: renderSite(result.catalog) };
+}
+
+/**
+ * The catalog alone: the static export renders the files from it one at a
+ * time (planSite), rather than holding the whole rendered site.
+ */
+export function catalogItems(items: Item[], failures: DocumentFailure[], options: PipelineOptions): CatalogResult {
   const language = options.site.language ?? majorityLanguage(items.map((item) => item.language), options.enrich?.defaultLanguage ?? 'en');
   const catalog = buildCatalog({ ...options.site, language }, items, { limit: options.limit, gone: (options.deleted ?? []).map(keyFromPath) });
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { catalog, site: renderSite(catalog), failures };
+  return { catalog, failures };
 }
 
 /** Runs one document's stage; a throw becomes that document's failure and the build goes on. */

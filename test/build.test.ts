@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSite } from '../src/build/index.js';
+import { renderSite } from '../src/publish/site.js';
 import { loadRules } from '../src/normalize/index.js';
 import { runPipeline, type PipelineOptions } from '../src/pipeline.js';
 import type { RawDocument } from '../src/types.js';
@@ -36,11 +37,11 @@ describe('buildSite', () => {
 
     const cold = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
     expect(cold.stats).toMatchObject({ documents: 60, cached: 0, enriched: 60, threads: 2 });
-    expect(bodies(cold.site)).toEqual(expected);
+    expect(bodies(renderSite(cold.catalog))).toEqual(expected);
 
     const warm = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
     expect(warm.stats).toMatchObject({ cached: 60, enriched: 0 });
-    expect(bodies(warm.site)).toEqual(expected);
+    expect(bodies(renderSite(warm.catalog))).toEqual(expected);
   });
 
   it('enriches again only the document that changed', async () => {
@@ -50,7 +51,7 @@ describe('buildSite', () => {
     const edited = raws.map((r, i) => (i === 3 ? { ...r, bytes: Buffer.from(`${Buffer.from(r.bytes).toString()}\nA late paragraph from Lisbon was added.\n`) } : r));
     const again = await buildSite(edited, { ...OPTIONS, cacheDir, threads: 1 });
     expect(again.stats).toMatchObject({ cached: 7, enriched: 1 });
-    expect(bodies(again.site)).toEqual(bodies(runPipeline(edited, OPTIONS).site));
+    expect(bodies(renderSite(again.catalog))).toEqual(bodies(runPipeline(edited, OPTIONS).site));
   });
 
   it('reports failing documents like runPipeline does', async () => {

@@ -1,4 +1,4 @@
-import { prepareDocuments, publishItems, type PipelineOptions, type PipelineResult } from '../pipeline.js';
+import { catalogItems, prepareDocuments, type CatalogResult, type PipelineOptions } from '../pipeline.js';
 import type { Item, RawDocument, SourceDocument } from '../types.js';
 import { ItemCache } from './cache.js';
 import { defaultThreads, enrichInWorkers, enrichOutcome, type Outcome } from './workers.js';
@@ -25,10 +25,11 @@ export interface BuildStats {
 const MIN_DOCUMENTS_PER_THREAD = 24;
 
 /**
- * The same result as runPipeline, faster: unchanged documents come from the
- * item cache and the rest are enriched on worker threads.
+ * The same catalog as runPipeline, faster: unchanged documents come from the
+ * item cache and the rest are enriched on worker threads. The files are left
+ * to the caller: renderSite for a server, exportSite for the static export.
  */
-export async function buildSite(raws: readonly RawDocument[], options: BuildOptions): Promise<PipelineResult & { stats: BuildStats }> {
+export async function buildSite(raws: readonly RawDocument[], options: BuildOptions): Promise<CatalogResult & { stats: BuildStats }> {
   const prepared = prepareDocuments(raws, options);
   const cache = options.cacheDir ? ItemCache.open(options.cacheDir, prepared) : undefined;
   const keys = cache ? prepared.sources.map((source) => cache.keyOf(source, prepared.repeated)) : [];
@@ -52,6 +53,6 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
     cache?.set(keys[i] as string, outcome.item);
   });
   await cache?.save();
-  const result = publishItems(items, prepared.failures, options);
+  const result = catalogItems(items, prepared.failures, options);
   return { ...result, stats: { documents: prepared.sources.length, cached: prepared.sources.length - missing.length, enriched: missing.length, threads: Math.max(1, threads) } };
 }

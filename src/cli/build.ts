@@ -1,9 +1,11 @@
+import { CompressedCache } from '../build/compressed-cache.js';
 import type { Config } from '../config/schema.js';
-import { writeStatic } from '../publish/static.js';
+import { planSite, type Resource } from '../publish/site.js';
+import { exportSite } from '../publish/static.js';
 import { changedFeedsOnDisk } from '../publish/websub.js';
 import { tellHub } from './hub.js';
 import { progressReporter } from './progress.js';
-import { buildFromConfig } from './site.js';
+import { buildCatalogFromConfig, CACHE_DIR } from './site.js';
 
 export interface OutputOptions {
   /** No progress and no summary; failures are still named on stderr. */
@@ -16,20 +18,24 @@ export interface OutputOptions {
 export async function build(config: Config, env: NodeJS.ProcessEnv, cwd: string, output: OutputOptions): Promise<number> {
   const started = performance.now();
   const progress = output.quiet || output.json ? undefined : progressReporter({ stream: process.stderr });
-  const built = await buildFromConfig(config, env, cwd, progress ? { onProgress: (done, total) => progress.update(done, total) } : {});
+  const built = await buildCatalogFromConfig(config, env, cwd, progress ? { onProgress: (done, total) => progress.update(done, total) } : {});
   progress?.finish();
   const { result, failures, messages } = built;
   for (const message of messages) process.stderr.write(`${message}\n`);
-  const changed = config.hub ? await changedFeedsOnDisk(result.site, config.out) : [];
-  await writeStatic(result.site, config.out);
+  const changed: string[] = [];
+  // Each feed is compared with the old tree's copy as it is written, before the new tree replaces it.
+  const onResource = config.hub ? async (resource: Resource) => void changed.push(...(await changedFeedsOnDisk(new Map([[resource.path, resource]]), config.out))) : undefined;
+  // The files are rendered and written one at a time, and unchanged ones cost no compression.
+  const compressed = await CompressedCache.open(CACHE_DIR);
+  const files = await exportSite(planSite(result.catalog), config.out, { compressed, ...(onResource ? { onResource } : {}) });
   const seconds = (performance.now() - started) / 1000;
   const count = result.catalog.items.length;
   if (output.json) {
-    const summary = { items: count, skipped: failures.length, files: result.site.size, out: config.out, seconds: Number(seconds.toFixed(3)), failures };
+    const summary = { items: count, skipped: failures.length, files, out: config.out, seconds: Number(seconds.toFixed(3)), failures };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else if (!output.quiet) {
-    process.stdout.write(`Built ${count} item${count === 1 ? '' : 's'} (${failures.length} skipped) into ${config.out}/ (${result.site.size} files) in ${seconds.toFixed(2)} s\n`);
+    process.stdout.write(`Built ${count} item${count === 1 ? '' : 's'} (${failures.length} skipped) into ${config.out}/ (${files} files) in ${seconds.toFixed(2)} s\n`);
   }
-  if (config.hub && changed.length > 0) await tellHub(config.hub, config.site.url, changed, { quiet: output.quiet || output.json });
+  if (config.hub && changed.length > 0) await tellHub(config.hub, config.site.url, changed.sort(), { quiet: output.quiet || output.json });
   return failures.length > 0 ? 1 : 0;
 }

@@ -3,7 +3,8 @@ import { readRuleFiles } from '../config/rules.js';
 import type { Config } from '../config/schema.js';
 import { readSeeds, type ReadResult } from '../ingest/read.js';
 import { loadRules } from '../normalize/index.js';
-import type { PipelineOptions, PipelineResult } from '../pipeline.js';
+import type { CatalogResult, PipelineOptions, PipelineResult } from '../pipeline.js';
+import { renderSite } from '../publish/site.js';
 import type { lastGoodDocuments } from '../publish/watch.js';
 import type { DocumentFailure, RawDocument } from '../types.js';
 import { locateFailure, type Problem } from './locate.js';
@@ -43,8 +44,8 @@ export function pipelineOptions(config: Config, env: NodeJS.ProcessEnv, cwd: str
   };
 }
 
-export interface SiteBuild {
-  result: PipelineResult;
+export interface CatalogBuild {
+  result: CatalogResult;
   failures: DocumentFailure[];
   /** Documents found in the seeds folder, published or not. */
   documents: number;
@@ -52,6 +53,10 @@ export interface SiteBuild {
   problems: Problem[];
   /** Each failure as one stderr line: file, what happened to the document, reason, what to do. */
   messages: string[];
+}
+
+export interface SiteBuild extends CatalogBuild {
+  result: PipelineResult;
 }
 
 export interface SiteBuildOptions {
@@ -62,11 +67,17 @@ export interface SiteBuildOptions {
   cache?: boolean;
 }
 
-/** Reads the seeds and builds the whole site in memory. */
+/** Reads the seeds and builds the whole site in memory, every file rendered (for the server). */
 export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<SiteBuild> {
+  const built = await buildCatalogFromConfig(config, env, cwd, options);
+  return { ...built, result: { ...built.result, site: renderSite(built.result.catalog) } };
+}
+
+/** Reads the seeds and builds the catalog, leaving the files unrendered (the static export renders them one at a time). */
+export async function buildCatalogFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<CatalogBuild> {
   const read = await readSeedsFolder(config.seeds);
   const pipeline = pipelineOptions(config, env, cwd, read.deleted);
-  let built: { result: PipelineResult; failures: DocumentFailure[]; kept: Set<string> };
+  let built: { result: CatalogResult; failures: DocumentFailure[]; kept: Set<string> };
   if (options.keep) {
     // Watch mode rebuilds inside the server: through the item cache and worker threads, so that
     // unchanged documents cost nothing and enrichment does not stall the answers for seconds.
