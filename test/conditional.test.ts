@@ -22,6 +22,19 @@ describe('notModified (RFC 9110 §13.2.2)', () => {
   });
 });
 
+describe('notModified with the Last-Modified text the server sent', () => {
+  const text = modified.toUTCString();
+  it('an If-Modified-Since that echoes it matches without parsing; any other value is still parsed', () => {
+    expect(notModified(undefined, text, etag, modified, text)).toBe(true);
+    expect(notModified(undefined, 'Tue, 02 Jan 2024 03:04:04 GMT', etag, modified, text)).toBe(false);
+    expect(notModified(undefined, 'Wed, 03 Jan 2024 00:00:00 GMT', etag, modified, text)).toBe(true);
+    expect(notModified(undefined, 'not a date', etag, modified, text)).toBe(false);
+  });
+  it('still lets If-None-Match win', () => {
+    expect(notModified('"other"', text, etag, modified, text)).toBe(false);
+  });
+});
+
 describe('parseHttpDate (RFC 9110 §5.6.7)', () => {
   const expected = Date.UTC(1994, 10, 6, 8, 49, 37);
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePollLimit, pollLimiter } from '../src/publish/http/poll-limit.js';
+import { clientKey, parsePollLimit, pollLimiter } from '../src/publish/http/poll-limit.js';
 
 describe('pollLimiter', () => {
   it('allows N requests per client per window, then says how long to wait', () => {
@@ -36,5 +36,18 @@ describe('parsePollLimit', () => {
     ['10/s', undefined],
   ])('%s → %j', (raw, limit) => {
     expect(parsePollLimit(raw)).toEqual(limit);
+  });
+});
+
+describe('clientKey', () => {
+  it.each([
+    ['203.0.113.7, 10.0.0.1', '127.0.0.1', true, '203.0.113.7'],
+    [' 203.0.113.7 ', '127.0.0.1', true, '203.0.113.7'],
+    ['203.0.113.7', '127.0.0.1', false, '127.0.0.1'],
+    [undefined, '127.0.0.1', true, '127.0.0.1'],
+    ['', '::1', true, '::1'],
+    [undefined, undefined, false, ''],
+  ] as const)('X-Forwarded-For %j from %s, trusted %s → %j', (forwarded, remote, trust, key) => {
+    expect(clientKey(forwarded, remote, trust)).toBe(key);
   });
 });

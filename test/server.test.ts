@@ -109,6 +109,23 @@ describe('304: conditional GET (RFC 9110 §13.2.2)', () => {
     expect(again.headers['content-encoding']).toBeUndefined();
     expect(again.headers.etag).toBe(first.headers.etag);
   });
+  it('sends what RFC 9110 §15.4.5 asks of a 304 and no representation metadata: ETag, caching, Vary, CORS; no Last-Modified or Content-*', async () => {
+    const res = await raw(base, '/feed.json', { headers: { 'If-None-Match': resource('/feed.json').etag } });
+    expect(res.status).toBe(304);
+    const { date: _date, connection: _connection, 'keep-alive': _keepAlive, ...rest } = res.headers;
+    expect(rest).toEqual({
+      etag: resource('/feed.json').etag,
+      'cache-control': 'public, max-age=300',
+      vary: 'Accept-Encoding',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'ETag',
+    });
+  });
+  it('answers HEAD with a 304 too when the validators match', async () => {
+    const res = await raw(base, '/rss.xml', { method: 'HEAD', headers: { 'If-None-Match': etag() } });
+    expect(res.status).toBe(304);
+    expect(res.body.length).toBe(0);
+  });
   it('works through fetch(), which adds Cache-Control: no-cache to conditional requests', async () => {
     const first = await fetch(`${base}/feed.json`);
     const again = await fetch(`${base}/feed.json`, { headers: { 'If-None-Match': first.headers.get('etag')! } });
@@ -359,6 +376,17 @@ describe('poll limit', () => {
     expect(JSON.parse(res.body.toString()).status).toBe(429);
     expect((await raw(limited, '/healthz')).status).toBe(200);
   });
+  it('counts every request of a client once, whether the fast path or Koa answers it', async () => {
+    const limited = await start(new SiteHolder(site), { pollLimit: { requests: 4, windowSeconds: 60 } });
+    const statuses: number[] = [];
+    for (const path of ['/rss.xml', '/rss.xml?limit=1', '/nope', '/rss.xml', '/rss.xml', '/rss.xml?limit=1']) statuses.push((await raw(limited, path)).status);
+    expect(statuses).toEqual([200, 200, 404, 200, 429, 429]);
+  });
+  it('counts clients behind a trusted proxy by X-Forwarded-For', async () => {
+    const limited = await start(new SiteHolder(site), { pollLimit: { requests: 1, windowSeconds: 60 }, trustProxy: true });
+    const from = (address: string) => raw(limited, '/rss.xml', { headers: { 'X-Forwarded-For': `${address}, 10.0.0.1` } }).then((res) => res.status);
+    expect([await from('203.0.113.1'), await from('203.0.113.2'), await from('203.0.113.1')]).toEqual([200, 200, 429]);
+  });
 });
 
 describe('health', () => {
@@ -381,6 +409,25 @@ describe('health', () => {
 });
 
 describe('access log', () => {
+  it('logs answers of the fast path (200, HEAD, 304) and of Koa (query, 404) alike, each with its own id', async () => {
+    const lines: string[] = [];
+    const url = await start(new SiteHolder(site), { accessLog: 'text', writeLog: (line) => lines.push(line) });
+    await raw(url, '/atom.xml', { headers: { 'Accept-Encoding': 'gzip' } });
+    await raw(url, '/atom.xml', { method: 'HEAD' });
+    await raw(url, '/atom.xml', { headers: { 'If-None-Match': resource('/atom.xml').etag } });
+    await raw(url, '/atom.xml?limit=2');
+    await raw(url, '/nope');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const fields = lines.map((line) => line.trim().split(' '));
+    expect(fields.map(([method, path, status, bytes]) => [method, path, Number(status), Number(bytes)])).toEqual([
+      ['GET', '/atom.xml', 200, resource('/atom.xml').gzip.length],
+      ['HEAD', '/atom.xml', 200, 0],
+      ['GET', '/atom.xml', 304, 0],
+      ['GET', '/atom.xml?limit=2', 200, expect.any(Number)],
+      ['GET', '/nope', 404, expect.any(Number)],
+    ]);
+    expect(new Set(fields.map((f) => f.at(-1))).size).toBe(5);
+  });
   it('writes one JSON line per request with method, path, status, bytes, ms and request id', async () => {
     const lines: string[] = [];
     const url = await start(new SiteHolder(site), { accessLog: 'json', writeLog: (line) => lines.push(line) });

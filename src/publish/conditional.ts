@@ -3,10 +3,19 @@
  * and HEAD. Request Cache-Control is not consulted: it is addressed to caches,
  * and fetch() adds "no-cache" to every conditional request it sends.
  */
-export function notModified(ifNoneMatch: string | undefined, ifModifiedSince: string | undefined, etag: string, lastModified: Date): boolean {
+export function notModified(
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+  etag: string,
+  lastModified: Date,
+  /** `lastModified` as the server sends it (IMF-fixdate), when known: a client echoing it back needs no date parsing. */
+  lastModifiedText?: string,
+): boolean {
   // If-None-Match wins: when present, If-Modified-Since is ignored (§13.2.2 step 3 vs 4).
-  if (ifNoneMatch !== undefined) return matchesAny(ifNoneMatch, etag);
+  // Clients almost always echo the one tag they were sent, so that is tried before splitting a list.
+  if (ifNoneMatch !== undefined) return ifNoneMatch === etag || matchesAny(ifNoneMatch, etag);
   if (ifModifiedSince === undefined) return false;
+  if (ifModifiedSince === lastModifiedText) return true;
   const since = parseHttpDate(ifModifiedSince);
   // An invalid date is ignored (§13.1.3).
   if (since === undefined) return false;

@@ -7,9 +7,9 @@ import { HttpProblem, respondProblem } from './http/errors.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './http/limits.js';
 import { defaultLogFormat, formatAccess, requestIds, type LogFormat } from './http/log.js';
 import { memoizedNegotiation } from './http/negotiate.js';
-import { pollLimiter, type PollLimit } from './http/poll-limit.js';
+import { clientKey, pollLimiter, type PollLimit } from './http/poll-limit.js';
 import { movedTo, parseFormat, parseLimit, formatPath } from './http/query.js';
-import { PreparedSite, type Prepared } from './http/responses.js';
+import { PreparedSite, type Variant } from './http/responses.js';
 import type { SiteMap } from './site.js';
 
 /** Server settings, read once at start. Each is documented in the README's Server table. */
@@ -52,11 +52,40 @@ export class SiteHolder {
 const ALLOW = 'GET, HEAD, OPTIONS';
 const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 
+/** Answers a request before Koa sees it, or returns false to leave it to Koa. */
+type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+/** Each app's fast path, installed by `listen` in front of Koa's callback. */
+const fastPaths = new WeakMap<Koa, FastPath>();
+
+/**
+ * Writes one prepared coding, or its 304 when the request's validators match;
+ * returns the body bytes sent. Preconditions apply only to a 2xx answer
+ * (RFC 9110 §13.2.1): a 410 page is sent as it is.
+ */
+function send(req: IncomingMessage, res: ServerResponse, variant: Variant, lastModified: Date): number {
+  const { headers } = req;
+  if (variant.status === 200 && notModified(headers['if-none-match'], headers['if-modified-since'], variant.etag, lastModified, variant.lastModified)) {
+    res.writeHead(304, variant.notModifiedHeaders);
+    res.end();
+    return 0;
+  }
+  res.writeHead(variant.status, variant.headers);
+  if (req.method === 'HEAD') {
+    res.end();
+    return 0;
+  }
+  res.end(variant.body);
+  return variant.body.length;
+}
+
 /**
  * The Koa app. Every body, ETag and header array is computed once per site
- * version; the first middleware answers a plain GET or HEAD of a published
- * path by writing those directly to the socket, and everything else (query
- * variants, redirects, health, OPTIONS, errors) goes through @koa/router.
+ * version. A plain GET or HEAD of a published path is answered by a fast
+ * path that `listen` runs in node:http's request listener, before Koa builds
+ * a context: one Map lookup, one memoized negotiation, a string comparison
+ * for the ETag, and the prepared headers written as they are. Everything
+ * else (query variants, redirects, health, OPTIONS, errors, 429s) goes
+ * through Koa and @koa/router, which also answer published paths alone.
  */
 export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa {
   const app = new Koa();
@@ -67,56 +96,60 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
   const nextId = requestIds();
   const writeError = options.writeError ?? ((line: string) => process.stderr.write(line));
   const logFormat = options.accessLog ?? defaultLogFormat(process.env, process.stdout.isTTY);
+  const accessLog = logFormat === 'off' ? undefined : { format: logFormat, write: options.writeLog ?? ((line: string) => process.stdout.write(line)) };
+  const over = options.pollLimit ? pollLimiter(options.pollLimit) : undefined;
+  // Node joins repeated X-Forwarded-For fields into one string.
+  const clientOf = (req: IncomingMessage): string => clientKey(req.headers['x-forwarded-for'] as string | undefined, req.socket.remoteAddress, app.proxy);
 
-  if (logFormat !== 'off') {
-    const write = options.writeLog ?? ((line: string) => process.stdout.write(line));
+  fastPaths.set(app, (req, res) => {
+    try {
+      if (holder.stopping) res.shouldKeepAlive = false;
+      const { method, url, headers } = req;
+      if ((method !== 'GET' && method !== 'HEAD') || url!.length > limits.maxUrlLength) return false;
+      if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return false;
+      const site = holder.get();
+      const entry = site && prepared.lookup(site, url!);
+      if (entry === undefined) return false;
+      const coding = negotiate(headers['accept-encoding']);
+      // A 406, and a client over its poll limit, are answered by Koa (which counts the request again; it stays over).
+      if (coding === null || (over !== undefined && over(clientOf(req)) !== undefined)) return false;
+      if (accessLog === undefined) {
+        send(req, res, entry.variants[coding], entry.resource.lastModified);
+        return true;
+      }
+      const start = performance.now();
+      const id = nextId();
+      const bytes = send(req, res, entry.variants[coding], entry.resource.lastModified);
+      res.once('close', () => accessLog.write(formatAccess({ method, path: url!, status: res.statusCode, bytes, ms: elapsed(start), id }, accessLog.format)));
+      return true;
+    } catch {
+      // Koa meets the same error (it looks the site up again) and answers 500 with a logged request id.
+      return false;
+    }
+  });
+
+  if (accessLog !== undefined) {
     app.use((ctx, next) => {
       const start = performance.now();
       const id = nextId();
       ctx.state.requestId = id;
       ctx.res.once('close', () => {
         const bytes = (ctx.state.bytes as number | undefined) ?? (ctx.method === 'HEAD' || ctx.status === 304 ? 0 : (ctx.response.length ?? 0));
-        const ms = Math.round((performance.now() - start) * 100) / 100;
-        write(formatAccess({ method: ctx.method, path: ctx.originalUrl, status: ctx.res.statusCode, bytes, ms, id }, logFormat));
+        accessLog.write(formatAccess({ method: ctx.method, path: ctx.originalUrl, status: ctx.res.statusCode, bytes, ms: elapsed(start), id }, accessLog.format));
       });
       return next();
     });
   }
 
-  if (options.pollLimit) {
-    const over = pollLimiter(options.pollLimit);
+  if (over !== undefined) {
     app.use((ctx, next) => {
       if (HEALTH_PATHS.has(ctx.path)) return next();
-      const wait = over(ctx.ip);
+      const wait = over(clientOf(ctx.req));
       if (wait === undefined) return next();
       respondProblem(ctx, new HttpProblem(429, `too many requests from this client; retry in ${wait} s`, { 'Retry-After': String(wait) }), ctx.state.requestId);
       return undefined;
     });
   }
-
-  /** Writes a prepared resource, or returns false when the client accepts none of its codings (406). */
-  const send = (req: IncomingMessage, res: ServerResponse, entry: Prepared, state: Record<string, unknown>): boolean => {
-    const coding = negotiate(req.headers['accept-encoding']);
-    if (coding === null) return false;
-    const variant = entry.variants[coding];
-    const headers = req.headers;
-    // Preconditions apply only to a 2xx answer (RFC 9110 §13.2.1); a 410 page is sent as it is.
-    if (variant.status === 200 && notModified(headers['if-none-match'], headers['if-modified-since'], variant.etag, entry.resource.lastModified)) {
-      res.writeHead(304, variant.notModifiedHeaders);
-      res.end();
-      state.bytes = 0;
-      return true;
-    }
-    res.writeHead(variant.status, variant.headers);
-    if (req.method === 'HEAD') {
-      res.end();
-      state.bytes = 0;
-    } else {
-      res.end(variant.body);
-      state.bytes = variant.body.length;
-    }
-    return true;
-  };
 
   /** Answers a thrown problem in the client's format; anything else is a 500 with a logged request id. */
   const fail = (ctx: Koa.Context, error: unknown): void => {
@@ -127,24 +160,6 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
     writeError(`${JSON.stringify({ level: 'error', id, method: ctx.method, path: ctx.originalUrl, error: (error as Error).stack ?? String(error) })}\n`);
     respondProblem(ctx, new HttpProblem(500, `the server failed to answer; quote request id ${id} when reporting it`), id);
   };
-
-  // The hot path: no URL parsing, no header work, one Map lookup. Synchronous, so a
-  // plain try/catch (no promise) guards it.
-  app.use((ctx, next) => {
-    const { req } = ctx;
-    try {
-      if (holder.stopping) ctx.res.shouldKeepAlive = false;
-      if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url!.length > limits.maxUrlLength) return next();
-      if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return next();
-      const site = holder.get();
-      const entry = site && prepared.lookup(site, req.url!);
-      if (!entry || !send(req, ctx.res, entry, ctx.state)) return next();
-      ctx.respond = false;
-    } catch (error) {
-      fail(ctx, error);
-    }
-    return undefined;
-  });
 
   app.use(async (ctx, next) => {
     try {
@@ -195,7 +210,9 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
     const { limited } = entry.resource;
     const limit = limited ? parseLimit(query.get('limit')) : undefined;
     if (limited && limit !== undefined) entry = prepared.variant(site, `${path}?limit=${limit}`, () => limited(limit));
-    if (!send(ctx.req, ctx.res, entry, ctx.state)) throw new HttpProblem(406, 'this resource is available as br, gzip or identity, and the request refused all three');
+    const coding = negotiate(ctx.req.headers['accept-encoding']);
+    if (coding === null) throw new HttpProblem(406, 'this resource is available as br, gzip or identity, and the request refused all three');
+    ctx.state.bytes = send(ctx.req, ctx.res, entry.variants[coding], entry.resource.lastModified);
     ctx.respond = false;
   });
   router.options('/{*path}', (ctx) => {
@@ -219,6 +236,10 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
   return app;
 }
 
+function elapsed(start: number): number {
+  return Math.round((performance.now() - start) * 100) / 100;
+}
+
 /**
  * The request's own origin for absolute Location headers (X-Forwarded-Proto
  * and -Host when the proxy is trusted), or "" (a relative Location) when the
@@ -228,12 +249,17 @@ function origin(ctx: Koa.Context): string {
   return /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(ctx.host) ? `${ctx.protocol}://${ctx.host}` : '';
 }
 
-/** Open connections and the responses in flight on each, for a shutdown that cuts no response short. */
-interface Connections {
-  open: Set<Socket>;
-  busy: Map<Socket, number>;
-  draining: boolean;
-}
+/**
+ * The last response begun on a connection. Responses on a connection are
+ * sent in order, so once this one is flushed, all are. One property store per
+ * request; shutdown listens to the few responses in flight only then, rather
+ * than every request paying for a 'close' listener.
+ */
+const LAST_RESPONSE = Symbol('last response');
+type TrackedSocket = Socket & { [LAST_RESPONSE]: ServerResponse | undefined };
+
+/** Open connections, for a shutdown that cuts no response short. */
+type Connections = Set<TrackedSocket>;
 const tracked = new WeakMap<Server, Connections>();
 
 /**
@@ -251,25 +277,19 @@ export function listen(app: Koa, port: number, host: string, limits: Partial<Ser
     // How often Node checks the two timeouts above; its default (30 s) lets a slow client overstay.
     connectionsCheckingInterval: 1000,
   });
-  const connections: Connections = { open: new Set(), busy: new Map(), draining: false };
+  const connections: Connections = new Set();
   tracked.set(server, connections);
-  server.on('connection', (socket: Socket) => {
-    connections.open.add(socket);
-    socket.once('close', () => connections.open.delete(socket));
+  server.on('connection', (socket: TrackedSocket) => {
+    socket[LAST_RESPONSE] = undefined;
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
   });
-  // Registered before the app, so that a response answered synchronously is counted too.
+  const fast = fastPaths.get(app);
+  const koa = app.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const { socket } = req;
-    connections.busy.set(socket, (connections.busy.get(socket) ?? 0) + 1);
-    // 'close' comes once the response is flushed to the OS, or aborted.
-    res.once('close', () => {
-      const left = (connections.busy.get(socket) ?? 1) - 1;
-      if (left > 0) return void connections.busy.set(socket, left);
-      connections.busy.delete(socket);
-      if (connections.draining) socket.end();
-    });
+    (req.socket as TrackedSocket)[LAST_RESPONSE] = res;
+    if (fast === undefined || !fast(req, res)) void koa(req, res);
   });
-  server.on('request', app.callback());
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
@@ -300,17 +320,26 @@ export function shutdown(server: Server, holder: SiteHolder, graceMs: number = D
   return new Promise((resolve) => {
     const deadline = setTimeout(() => {
       server.closeAllConnections();
-      for (const socket of connections?.open ?? []) socket.destroy();
+      for (const socket of connections ?? []) socket.destroy();
     }, graceMs);
     const done = (): void => {
       clearTimeout(deadline);
       resolve();
     };
     if (!connections) return void server.close(done);
-    connections.draining = true;
     // http.Server#close() would also run closeIdleConnections(); net.Server's only stops
     // accepting and calls back once every connection has ended.
     NetServer.prototype.close.call(server, done);
-    for (const socket of connections.open) if (!connections.busy.has(socket)) socket.end();
+    for (const socket of connections) endWhenFlushed(socket);
   });
+}
+
+/**
+ * Ends a connection now if its last response is flushed to the OS (or
+ * aborted), else once it is; a request pipelined meanwhile is waited for too.
+ */
+function endWhenFlushed(socket: TrackedSocket): void {
+  const last = socket[LAST_RESPONSE];
+  if (last === undefined || last.writableFinished || last.destroyed) return void socket.end();
+  last.once('close', () => endWhenFlushed(socket));
 }

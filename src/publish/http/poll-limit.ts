@@ -35,3 +35,13 @@ export function parsePollLimit(raw: string): PollLimit | undefined {
   if (requests < 1 || windowSeconds < 1 || windowSeconds > 86_400) return undefined;
   return { requests, windowSeconds };
 }
+
+/**
+ * The client a request is counted against: the first X-Forwarded-For address
+ * when the proxy in front is trusted, else the peer address. The server's
+ * fast path and Koa's middleware both count with it, so a client has one key.
+ */
+export function clientKey(forwardedFor: string | undefined, remoteAddress: string | undefined, trustProxy: boolean): string {
+  const forwarded = trustProxy && forwardedFor ? forwardedFor.split(',', 1)[0]!.trim() : '';
+  return forwarded || remoteAddress || '';
+}

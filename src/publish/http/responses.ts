@@ -4,9 +4,16 @@ import type { Coding } from './negotiate.js';
 /** One coding of a resource, ready to write: the status line's code, flat header arrays and the body. */
 export interface Variant {
   etag: string;
+  /** The Last-Modified header's value (IMF-fixdate). */
+  lastModified: string;
   status: number;
   headers: string[];
-  /** Headers of a 304: validators and caching, no Content-Type, -Length or -Encoding. */
+  /**
+   * Headers of a 304 (RFC 9110 §15.4.5): the ETag, caching (Cache-Control,
+   * Vary) and the CORS headers a cross-origin conditional fetch needs. No
+   * Content-* fields, and no Last-Modified (the ETag already validates) or
+   * security headers (a 304 has no body; caches keep the stored ones).
+   */
   notModifiedHeaders: string[];
   body: Buffer;
 }
@@ -27,34 +34,42 @@ export const CSP = "default-src 'none'; style-src 'self'; img-src 'self' https: 
 
 /**
  * Builds every header a resource is answered with, once per site version.
+ * Names are lower case, as HTTP/2 sends them (field names are
+ * case-insensitive, RFC 9110 §5.1): Node lower-cases most names of every
+ * response it writes to spot the ones it acts on, which costs a string per
+ * header unless the name already is.
  * Each coding gets its own strong ETag ("<hash>", "<hash>-gzip", "<hash>-br"):
  * RFC 9110 §8.8.3.3 asks for distinct tags for differently encoded bytes, so
  * that caches and range requests never mix them.
  */
 export function prepare(resource: Resource, cacheControl: string): Prepared {
-  const common: string[] = ['Cache-Control', cacheControl, 'Vary', 'Accept-Encoding', 'X-Content-Type-Options', 'nosniff'];
-  if (FEED_TYPE.test(resource.type)) {
-    // Feeds are read cross-origin by browser readers; ETag is not a CORS-safelisted response header.
-    common.push('Access-Control-Allow-Origin', '*', 'Access-Control-Expose-Headers', 'ETag');
-  }
-  if (resource.type.startsWith('text/html')) common.push('Content-Security-Policy', CSP, 'Referrer-Policy', 'strict-origin-when-cross-origin');
+  const caching = ['cache-control', cacheControl, 'vary', 'Accept-Encoding'];
+  // Feeds are read cross-origin by browser readers; ETag is not a CORS-safelisted response header.
+  const cors = FEED_TYPE.test(resource.type) ? ['access-control-allow-origin', '*', 'access-control-expose-headers', 'ETag'] : [];
+  const security = ['x-content-type-options', 'nosniff'];
+  if (resource.type.startsWith('text/html')) security.push('content-security-policy', CSP, 'referrer-policy', 'strict-origin-when-cross-origin');
   const lastModified = resource.lastModified.toUTCString();
   const variant = (coding: Coding, body: Buffer): Variant => {
     const etag = coding === 'identity' ? resource.etag : `${resource.etag.slice(0, -1)}-${coding}"`;
-    const validators = ['ETag', etag, 'Last-Modified', lastModified];
     return {
       etag,
+      lastModified,
       status: resource.status,
       headers: [
-        'Content-Type',
+        'content-type',
         resource.type,
-        'Content-Length',
+        'content-length',
         String(body.length),
-        ...(coding === 'identity' ? [] : ['Content-Encoding', coding]),
-        ...validators,
-        ...common,
+        ...(coding === 'identity' ? [] : ['content-encoding', coding]),
+        'etag',
+        etag,
+        'last-modified',
+        lastModified,
+        ...caching,
+        ...security,
+        ...cors,
       ],
-      notModifiedHeaders: [...validators, ...common],
+      notModifiedHeaders: ['etag', etag, ...caching, ...cors],
       body,
     };
   };
