@@ -34,9 +34,24 @@ describe('summarize', () => {
     ];
     expect(summarize('Lead', blocks)).toBe('The actual lead sentence of this article is here.');
   });
-  it('takes a standfirst (a long heading above the first paragraph) as the summary on its own', () => {
+  it('takes a standfirst (a long heading above the first paragraph) and, while short, the lead after it, as two sentences', () => {
     const blocks: Block[] = [{ kind: 'h2', text: 'Ministers agree a plan to rebuild the harbour bridge by spring', html: '' }, p('The council met on Monday.')];
-    expect(summarize('Bridge', blocks)).toBe('Ministers agree a plan to rebuild the harbour bridge by spring');
+    expect(summarize('Bridge', blocks)).toBe('Ministers agree a plan to rebuild the harbour bridge by spring. The council met on Monday.');
+  });
+  it('takes key-point bullets above the first paragraph as sentences', () => {
+    const blocks: Block[] = [
+      { kind: 'list', ordered: false, items: [{ text: 'Rival operators fear the timetable plan will cost them passengers.', html: '' }] },
+      p('The announcement last week promised a great deal to travellers across the whole country and beyond.'),
+    ];
+    expect(summarize('Rail', blocks)).toBe('Rival operators fear the timetable plan will cost them passengers. The announcement last week promised a great deal to travellers across the whole country and beyond.');
+  });
+  it('steps over one sentence that cannot stand alone when adding to a short lead', () => {
+    const blocks: Block[] = [p('A tinkerer found a way to burn thin branches well.'), p('on Sunday, 11.12.2022 - 05:00 (1 comment)'), p('Thin branches left from pruning trees can be burned.')];
+    expect(summarize('Wood', blocks)).toBe('A tinkerer found a way to burn thin branches well. Thin branches left from pruning trees can be burned.');
+  });
+  it('reads a capitalized "The" before a name as part of the name, not as a broken join', () => {
+    const blocks: Block[] = [p('The mayor resigned on Friday, as reported by The Washington Post and other papers.'), p('Her deputy takes over until the election.')];
+    expect(summarize('Mayor', blocks).startsWith('The mayor resigned on Friday, as reported by The Washington Post')).toBe(true);
   });
   it('never cuts a quotation open, even when the splitter breaks inside it', () => {
     const blocks: Block[] = [p('He said “Stop. Do it now.” and then he left the room quietly. Later everyone went home for the night.')];

@@ -6,13 +6,16 @@ import { fingerprint } from '../normalize/boilerplate.js';
 export const SUMMARY_MAX_WORDS = 60;
 // A lead sentence this short reads better with the one after it.
 const SHORT_SENTENCE_WORDS = 25;
+// A sentence is added to the lead only while the summary stays this short: a reader scanning a feed wants the gist, not a paragraph.
+const ADDED_MAX_WORDS = 45;
 const CANDIDATE_SENTENCES = 8;
 const MIN_SENTENCE_WORDS = 4;
 // Scripts written without spaces (Chinese, Japanese) count a whole clause as one word; characters bound them instead.
 const SUMMARY_MAX_CHARS = 400;
 
-// A capitalized function word in mid-sentence marks a broken machine-translated join ("… in Cuba and Venezuela If tensions rise").
-const BROKEN_JOIN = /[\p{Ll},] (?:If|The|And|But|Or|Of|To|In|On|For|With|That|Which|While)\b/u;
+// A capitalized function word in mid-sentence, before a lower-case word, marks a broken machine-translated join
+// ("… in Cuba and Venezuela If tensions rise"); before a capital it starts a name ("reported by The Washington Post").
+const BROKEN_JOIN = /[\p{Ll},] (?:If|The|And|But|Or|Of|To|In|On|For|With|That|Which|While) \p{Ll}/u;
 
 interface Candidate {
   text: string;
@@ -28,8 +31,9 @@ const DECK_MIN_WORDS = 8;
 /**
  * An extractive summary: whole sentences from the article, in their order,
  * at most 60 words and 3 sentences. News puts the point first, so the first
- * sentences that can stand alone win (a standfirst counts as one); the title
- * itself, repeated, is never its own summary.
+ * sentences that can stand alone win (a standfirst and key-point bullets above
+ * the first paragraph count as sentences); the title itself, repeated, is
+ * never its own summary.
  */
 export function summarize(title: string, blocks: readonly Block[]): string {
   const headline = fingerprint(title);
@@ -44,20 +48,27 @@ export function summarize(title: string, blocks: readonly Block[]): string {
   const chosen = [best];
   let words = best.words;
   for (;;) {
-    const next = candidates.find((c) => c.index === chosen[chosen.length - 1]!.index + 1);
+    // The next sentence that stands alone, stepping over at most one that does not (a dateline, a credit, a caption).
     const last = chosen[chosen.length - 1]!;
-    const full = !next || last.deck || chosen.length >= 3 || words >= SHORT_SENTENCE_WORDS;
-    if (full || words + next.words > SUMMARY_MAX_WORDS || BROKEN_JOIN.test(next.text) || chosen.reduce((n, c) => n + c.text.length, next.text.length) > SUMMARY_MAX_CHARS) break;
+    const next = candidates.find((c) => c.index > last.index && c.index <= last.index + 2);
+    const full = !next || chosen.length >= 3 || words >= SHORT_SENTENCE_WORDS;
+    if (full || words + next.words > ADDED_MAX_WORDS || BROKEN_JOIN.test(next.text) || chosen.reduce((n, c) => n + c.text.length, next.text.length) > SUMMARY_MAX_CHARS) break;
     chosen.push(next);
     words += next.words;
   }
-  return chosen.map((c) => c.text).join(' ');
+  // A standfirst often has no final stop; joined to the next sentence it would run on ("… by spring The council …").
+  return chosen.map((c, i) => (c.deck && i < chosen.length - 1 && !/[.!?…]$/u.test(c.text) ? `${c.text}.` : c.text)).join(' ');
 }
 
 function sentencesOf(blocks: readonly Block[]): Candidate[] {
   const out: Candidate[] = [];
   let seenParagraph = false;
   for (const block of blocks) {
+    // Bullets above the first paragraph are the article's key points ("- Rivals fear the plan …"): summary material.
+    if (block.kind === 'list' && !seenParagraph) {
+      for (const item of block.items) for (const text of joinFragments(splitSentences(item.text))) out.push({ text, index: out.length, words: countWords(text) });
+      continue;
+    }
     if (block.kind !== 'p' && block.kind !== 'h2') continue;
     const words = countWords(block.text);
     const unpunctuatedLead = block.kind === 'p' && out.length === 0 && !/[.!?…:;,"”“’')»]$/u.test(block.text);
