@@ -3,7 +3,7 @@ import { decodeText } from '../src/ingest/decode.js';
 import { detectFormat, isDocumentPath } from '../src/ingest/detect.js';
 import { itemId, keyFromPath, normalizeKey } from '../src/ingest/identity.js';
 import { ingestDocument } from '../src/ingest/index.js';
-import { parseDate, parseDeclaredMeta } from '../src/ingest/meta.js';
+import { parseDate, parseDeclaredMeta, presentFields } from '../src/ingest/meta.js';
 import { parseText } from '../src/ingest/text.js';
 import { parseMarkdown } from '../src/ingest/markdown.js';
 import type { RawDocument } from '../src/types.js';
@@ -110,6 +110,16 @@ describe('declared metadata', () => {
     expect(parseDate('2024-03-01')?.toISOString()).toBe('2024-03-01T00:00:00.000Z');
     expect(parseDate('2024-03-01T10:00:00+02:00')?.toISOString()).toBe('2024-03-01T08:00:00.000Z');
     expect(parseDate('2024-02-30')).toBeUndefined();
+  });
+});
+
+describe('presentFields', () => {
+  it('copies the named fields that hold a value and leaves out undefined, empty and unnamed ones', () => {
+    const date = new Date(0);
+    const source: { title?: string; author?: string; date?: Date; url?: string } = { title: 'T', author: '', date, url: 'https://example.com/' };
+    const picked = presentFields(source, ['title', 'author', 'date']);
+    expect(picked).toEqual({ title: 'T', date });
+    expect('author' in picked).toBe(false);
   });
 });
 

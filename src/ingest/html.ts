@@ -2,6 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { bodyHtml } from './html/body.js';
 import { parseDocument, parseFragment, type DomDocument, type DomElement } from './html/dom.js';
 import { readMetadata, type PageMetadata } from './html/metadata.js';
+import { presentFields } from './meta.js';
 import { fallbackArticle } from './html/fallback.js';
 import { precleanDocument } from './html/preclean.js';
 import { pruneTail, pruneTeaserLinks } from './html/postclean.js';
@@ -114,13 +115,10 @@ function documentBaseUrl(doc: DomDocument, pageUrl: string | undefined): string 
 }
 
 function page(meta: PageMetadata, fallbackTitle: string | undefined, body: Body): ExtractedPage {
-  const result: ExtractedPage = { title: meta.title ?? fallbackTitle?.trim() ?? '', html: body.html, text: body.text };
-  if (meta.author) result.author = meta.author;
-  if (meta.date) result.date = meta.date;
-  if (meta.updated) result.updated = meta.updated;
-  if (meta.language) result.language = meta.language;
-  if (meta.image) result.image = meta.image;
-  if (meta.url) result.url = meta.url;
-  if (meta.siteName) result.siteName = meta.siteName;
-  return result;
+  return {
+    title: meta.title ?? fallbackTitle?.trim() ?? '',
+    html: body.html,
+    text: body.text,
+    ...presentFields(meta, ['author', 'date', 'updated', 'language', 'image', 'url', 'siteName']),
+  };
 }

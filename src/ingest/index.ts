@@ -5,7 +5,7 @@ import { decodeHtml, extractHtml, type ExtractedPage } from './html.js';
 import { htmlToBlocks } from './html-blocks.js';
 import { keyFromPath, normalizeKey } from './identity.js';
 import { parseMarkdown } from './markdown.js';
-import { parseDeclaredMeta } from './meta.js';
+import { parseDeclaredMeta, presentFields } from './meta.js';
 import { parseText } from './text.js';
 
 /** What ingest needs from the world, passed in so the stage stays pure. */
@@ -93,15 +93,7 @@ function extractPage(bytes: Uint8Array, url: string | undefined): ExtractedPage 
 
 /** What the page itself says about the article; a sidecar still wins over it. */
 function pageMeta(page: ExtractedPage): DeclaredMeta {
-  const meta: DeclaredMeta = {};
-  if (page.title) meta.title = page.title;
-  if (page.author) meta.author = page.author;
-  if (page.date) meta.date = page.date;
-  if (page.updated) meta.updated = page.updated;
-  if (page.language) meta.language = page.language;
-  if (page.image) meta.image = page.image;
-  if (page.url) meta.url = page.url;
-  return meta;
+  return presentFields(page, ['title', 'author', 'date', 'updated', 'language', 'image', 'url']);
 }
 
 /** The date order documented in the README: declared, SOURCE_DATE_EPOCH, first git commit, mtime. */

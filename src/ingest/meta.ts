@@ -76,3 +76,13 @@ function describe(value: unknown): string {
   if (value instanceof Date) return 'an invalid date';
   return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`.slice(0, 60);
 }
+
+/**
+ * The named fields of `source` that hold a value (not undefined and not ""), and
+ * only those: under exactOptionalPropertyTypes an optional field is absent, never undefined.
+ */
+export function presentFields<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined && source[key] !== '') out[key] = source[key];
+  return out;
+}
