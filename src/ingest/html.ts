@@ -12,21 +12,9 @@ import { absoluteUrl } from './html/urls.js';
 
 export { decodeHtml } from './html/charset.js';
 
-export interface ExtractedPage {
-  /** The article headline. */
+/** What the page declares about itself, with the headline settled, plus the extracted body. */
+export interface ExtractedPage extends Omit<PageMetadata, 'title' | 'articleBody'> {
   title: string;
-  author?: string;
-  /** Publication date. */
-  date?: Date;
-  /** Last modification date. */
-  updated?: Date;
-  /** BCP 47 language tag, e.g. "en" or "de-AT". */
-  language?: string;
-  /** Lead image, absolute URL. */
-  image?: string;
-  /** Canonical address of the page. */
-  url?: string;
-  siteName?: string;
   /** The article body as sanitized HTML with absolute links. */
   html: string;
   /** Plain text of the body; blocks separated by blank lines. */

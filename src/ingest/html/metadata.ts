@@ -4,12 +4,18 @@ import { parseDate } from './dates.js';
 import { absoluteUrl } from './urls.js';
 
 export interface PageMetadata {
+  /** The article headline. */
   title?: string;
   author?: string;
+  /** Publication date. */
   date?: Date;
+  /** Last modification date. */
   updated?: Date;
+  /** BCP 47 language tag, e.g. "en" or "de-AT". */
   language?: string;
+  /** Lead image, absolute URL. */
   image?: string;
+  /** Canonical address of the page. */
   url?: string;
   siteName?: string;
   /** JSON-LD `articleBody`, used as a body source when the DOM yields little. */
