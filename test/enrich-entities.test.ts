@@ -46,4 +46,11 @@ describe('extractEntities', () => {
     expect(names).toContain('Benjamin Netanyahu');
     expect(names).not.toContain('Benjamin');
   });
+  it('counts whole-word mentions only, also next to letters outside the Basic Multilingual Plane', () => {
+    // "Iran" inside "Iranian" and "Iran𝐀" is no mention: Oman (two) outranks Iran (one).
+    const tags = extractEntities('Talks', 'Iran sent a delegation to Oman. Iranian officials met Iranian traders and 𝐀Iran𝐀 fans in Oman.', aliases);
+    const names = tags.map((t) => t.name);
+    expect(names.indexOf('Oman')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('Oman')).toBeLessThan(names.indexOf('Iran'));
+  });
 });

@@ -1,4 +1,5 @@
-import nlp from 'compromise';
+import { createRequire } from 'node:module';
+import type nlpModule from 'compromise';
 import type { EntityTag } from '../types.js';
 
 // "About ten": enough for the actors of a news story, few enough to stay meaningful as feed categories.
@@ -6,6 +7,25 @@ export const MAX_ENTITY_TAGS = 12;
 // The tagger reads only the lead: the story's actors are named there, and tagging costs
 // time in proportion to length (a 10,000-character page took ~60 ms). Salience still counts the whole body.
 const TAGGED_CHARS = 3000;
+
+type Nlp = typeof nlpModule;
+let loaded: { nlp: Nlp; hooks: string[] } | undefined;
+
+/**
+ * compromise, loaded on first use: a thread that never tags (the build's main
+ * thread, while workers enrich) never pays for loading it, and the package's
+ * bundled build (its `require` export) loads in about half the time of its
+ * tree of ES modules.
+ */
+function tagger(): { nlp: Nlp; hooks: string[] } {
+  if (loaded) return loaded;
+  const nlp = createRequire(import.meta.url)('compromise') as Nlp;
+  // The parse ends with the chunker (noun and verb phrases), which people(), places() and
+  // organizations() never read: the same matches without it, in less time. nlp.tokenize has
+  // already run the hooks that come before the lexicon.
+  const hooks = nlp.hooks().filter((hook) => !['contractions', 'alias', 'machine', 'chunks'].includes(hook));
+  return (loaded = { nlp, hooks });
+}
 
 // Titles and roles compromise includes in a person match ("president Vladimir Putin").
 const HONORIFIC = /^(?:president|prime|minister|deputy|foreign|secretary|spokesman|spokeswoman|spokesperson|chancellor|king|queen|prince|princess|pope|senator|sen\.|rep\.|gov\.|governor|mayor|general|gen\.|judge|justice|commissioner|ambassador|attorney|director|chairwoman|premier|sheikh|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|dame|lord|lady|chief|ceo|chairman|leader|former|late|the)$/iu;
@@ -23,7 +43,8 @@ interface Mention {
  */
 export function extractEntities(title: string, body: string, aliases: Readonly<Record<string, string>>, max = MAX_ENTITY_TAGS): EntityTag[] {
   const text = `${title}.\n\n${lead(body)}`;
-  const doc = nlp(text);
+  const { nlp, hooks } = tagger();
+  const doc = nlp.tokenize(text).compute(hooks) as ReturnType<Nlp>;
   const mentions: Mention[] = [
     ...names(doc.people().out('array') as string[], 'person'),
     ...names(doc.places().out('array') as string[], 'place'),
@@ -107,18 +128,20 @@ function only<T>(values: Set<T>): T | undefined {
 function rank(mentions: Mention[], title: string, body: string): EntityTag[] {
   const byName = new Map<string, Mention>();
   for (const m of mentions) if (!byName.has(m.name)) byName.set(m.name, m);
-  const aliasesOf = (name: string): string[] => {
-    const forms = [name];
-    const surname = name.split(' ').pop();
-    if (byName.get(name)?.kind === 'person' && surname && surname !== name) forms.push(surname);
-    for (const m of mentions) if (m.name === name) forms.push(m.name);
-    return [...new Set(forms)];
+  const titled = `${title}\n${body}`;
+  // A surname is a form of every person who has it: count each form once per article.
+  const seen = new Map<string, { first: number; inBody: number; inTitle: number }>();
+  const counted = (form: string): { first: number; inBody: number; inTitle: number } => {
+    let found = seen.get(form);
+    if (!found) seen.set(form, (found = { first: firstIndex(titled, form), inBody: occurrences(body, form), inTitle: occurrences(title, form) }));
+    return found;
   };
   const scored = [...byName.values()].map((m) => {
-    const forms = aliasesOf(m.name);
-    const order = Math.min(...forms.map((f) => firstIndex(`${title}\n${body}`, f)));
-    const inBody = Math.max(1, ...forms.map((f) => occurrences(body, f)));
-    const inTitle = forms.some((f) => occurrences(title, f) > 0) ? 2 : 0;
+    const surname = m.name.split(' ').pop();
+    const forms = (m.kind === 'person' && surname && surname !== m.name ? [m.name, surname] : [m.name]).map(counted);
+    const order = Math.min(...forms.map((f) => f.first));
+    const inBody = Math.max(1, ...forms.map((f) => f.inBody));
+    const inTitle = forms.some((f) => f.inTitle > 0) ? 2 : 0;
     return { tag: { name: m.name, kind: m.kind } satisfies EntityTag, score: inBody + inTitle, order };
   });
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
@@ -130,7 +153,28 @@ function firstIndex(text: string, name: string): number {
   return index === -1 ? Number.MAX_SAFE_INTEGER : index;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whole-word occurrences of `name` (not inside a longer word), without compiling a pattern per name. */
 function occurrences(text: string, name: string): number {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return (text.match(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu')) ?? []).length;
+  let count = 0;
+  for (let at = text.indexOf(name); at !== -1; ) {
+    const end = at + name.length;
+    if (!isWordChar(codePointBefore(text, at)) && !isWordChar(text.codePointAt(end))) {
+      count++;
+      at = text.indexOf(name, end);
+    } else at = text.indexOf(name, at + 1);
+  }
+  return count;
+}
+
+function codePointBefore(text: string, index: number): number | undefined {
+  if (index === 0) return undefined;
+  const low = text.charCodeAt(index - 1);
+  const high = index >= 2 ? text.charCodeAt(index - 2) : 0;
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? text.codePointAt(index - 2) : low;
+}
+
+function isWordChar(codePoint: number | undefined): boolean {
+  return codePoint !== undefined && WORD_CHAR.test(String.fromCodePoint(codePoint));
 }
