@@ -10,17 +10,29 @@ function raw(i: number): RawDocument {
 }
 
 describe('enrichInWorkers', () => {
-  it('gives the items the calling thread would, in input order, across several batches and threads', async () => {
-    const raws = Array.from({ length: 40 }, (_, i) => raw(i));
-    const prepared = prepareDocuments(raws, {
-      site: { title: 'T', description: 'D', url: 'http://localhost:3000', author: { name: 'A' } },
-      limit: 50,
-      rules: loadRules(),
-    });
-    const here = prepared.sources.map((source) => enrichOutcome(source, prepared));
-    const there = await enrichInWorkers(prepared.sources, prepared, 2);
+  const raws = Array.from({ length: 40 }, (_, i) => raw(i));
+  const prepared = prepareDocuments(raws, {
+    site: { title: 'T', description: 'D', url: 'http://localhost:3000', author: { name: 'A' } },
+    limit: 50,
+    rules: loadRules(),
+  });
+  const here = prepared.sources.map((source) => enrichOutcome(source, prepared));
+
+  it('gives the items the calling thread would, in input order, across several batches and worker threads', async () => {
+    const done: number[] = [];
+    const there = await enrichInWorkers(prepared.sources, prepared, 2, (count) => done.push(count), { callingThread: false });
     expect(there).toEqual(here);
     expect(there.map((o) => ('item' in o ? o.item.path : o.reason))).toEqual(raws.map((r) => r.path));
+    // Batches shrink towards the end, so more than 40 / 16 answers arrive.
+    expect(done.length).toBeGreaterThan(3);
+    expect(done.at(-1)).toBe(40);
+  });
+
+  it('gives the same items when the calling thread takes documents beside a worker', async () => {
+    const done: number[] = [];
+    const there = await enrichInWorkers(prepared.sources, prepared, 2, (count) => done.push(count));
+    expect(there).toEqual(here);
+    expect(done.at(-1)).toBe(40);
   });
 
   it('reports a document that fails as that document\'s reason, not a crash', async () => {
@@ -30,7 +42,7 @@ describe('enrichInWorkers', () => {
       rules: loadRules(),
     });
     const broken = { ...prepared.sources[0]!, blocks: null as never };
-    const [outcome] = await enrichInWorkers([broken], prepared, 2);
+    const [outcome] = await enrichInWorkers([broken], prepared, 2, undefined, { callingThread: false });
     expect(outcome).toEqual(enrichOutcome(broken, prepared));
     expect(outcome).toHaveProperty('reason');
   });

@@ -6,8 +6,26 @@ import type { Item, SourceDocument } from '../types.js';
 /** What a worker answers for one document: its item, or why it failed. */
 export type Outcome = { item: Item } | { reason: string };
 
-/** Documents handed to a worker at a time: big enough to amortize messaging, small enough to balance the threads' load. */
+/** Most documents handed to a worker at a time: enough to amortize messaging (about a quarter second of tagging). */
 const BATCH = 16;
+/** Batches a worker holds at once, so it starts the next while its last answer waits for the calling thread. */
+const IN_FLIGHT = 2;
+/**
+ * Young-generation size of a worker (V8 makes its semi-spaces a third of it,
+ * 32 MB instead of the default 16 MB): tagging allocates many short-lived
+ * objects, and in a cold build of 1,000 documents a worker's share of time in
+ * the garbage collector went from 8.9 % to 7.1 %.
+ */
+const YOUNG_GENERATION_MB = 96;
+
+export interface EnrichInWorkersOptions {
+  /**
+   * Whether the calling thread enriches documents too, one at a time between
+   * its other events, so that `threads` counts it and one worker fewer is
+   * started (default). False keeps its event loop free of tagging.
+   */
+  callingThread?: boolean;
+}
 
 /** One document's outcome; the same function on the calling thread and on a worker. */
 export function enrichOutcome(source: SourceDocument, context: EnrichContext): Outcome {
@@ -23,43 +41,78 @@ export function defaultThreads(): number {
 }
 
 /**
- * Normalizes and enriches documents on `threads` worker threads (tagging is
- * CPU-bound and each document is independent), handing out batches as
- * threads free up. Outcomes come back in the order of `sources`; `onDone`
- * hears the running count after each batch.
+ * Normalizes and enriches documents on `threads` threads (tagging is
+ * CPU-bound and each document is independent): worker threads take batches
+ * as they free up, and the calling thread, unless told not to, takes single
+ * documents in between, which also covers the time the workers spend loading.
+ * Batches shrink towards the end so the threads finish together. Outcomes
+ * come back in the order of `sources`; `onDone` hears the running count.
  */
-export async function enrichInWorkers(sources: readonly SourceDocument[], context: EnrichContext, threads: number, onDone?: (done: number) => void): Promise<Outcome[]> {
+export async function enrichInWorkers(
+  sources: readonly SourceDocument[],
+  context: EnrichContext,
+  threads: number,
+  onDone?: (done: number) => void,
+  options: EnrichInWorkersOptions = {},
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(sources.length);
+  const callingThread = options.callingThread ?? true;
+  const workers = Math.min(threads - (callingThread ? 1 : 0), Math.ceil(sources.length / BATCH));
   let next = 0;
   let done = 0;
+  const finished = (count: number): void => {
+    done += count;
+    onDone?.(done);
+  };
+  const take = (): [number, number] => {
+    const size = Math.max(1, Math.min(BATCH, Math.floor((sources.length - next) / (2 * threads))));
+    const start = next;
+    next = Math.min(sources.length, next + size);
+    return [start, next];
+  };
   const spawn = (): Worker => {
-    if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./enrich-worker.js', import.meta.url), { workerData: context });
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+    if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./enrich-worker.js', import.meta.url), { workerData: context, resourceLimits });
     // Run from the TypeScript sources (tests): the thread registers tsx before loading the worker module.
     const script = JSON.stringify(new URL('./enrich-worker.ts', import.meta.url).href);
-    return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${script}); })`, { eval: true, workerData: context });
+    return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${script}); })`, { eval: true, workerData: context, resourceLimits });
   };
-  const run = (): Promise<void> =>
+  const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = spawn();
-      let start = 0;
+      // Start of each batch the worker holds, oldest first: it answers them in order.
+      const held: number[] = [];
       const send = (): void => {
-        if (next >= sources.length) {
-          void worker.terminate().then(() => resolve());
-          return;
+        while (held.length < IN_FLIGHT && next < sources.length) {
+          const [start, end] = take();
+          held.push(start);
+          worker.postMessage(sources.slice(start, end));
         }
-        start = next;
-        next = Math.min(sources.length, next + BATCH);
-        worker.postMessage(sources.slice(start, next));
+        if (held.length === 0) void worker.terminate().then(() => resolve());
       };
+      // The worker's first message is an empty batch: it has loaded and can take work.
       worker.on('message', (batch: Outcome[]) => {
-        for (let i = 0; i < batch.length; i++) outcomes[start + i] = batch[i] as Outcome;
-        done += batch.length;
-        onDone?.(done);
+        if (batch.length > 0) {
+          const start = held.shift() as number;
+          for (let i = 0; i < batch.length; i++) outcomes[start + i] = batch[i] as Outcome;
+          finished(batch.length);
+        }
         send();
       });
       worker.once('error', reject);
-      send();
     });
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(threads, Math.ceil(sources.length / BATCH))) }, run));
+  const runHere = (): Promise<void> =>
+    new Promise((resolve) => {
+      const step = (): void => {
+        if (next >= sources.length) return resolve();
+        const i = next++;
+        outcomes[i] = enrichOutcome(sources[i] as SourceDocument, context);
+        finished(1);
+        // One document at a time, so the workers' answers are handled within a document's time.
+        setImmediate(step);
+      };
+      step();
+    });
+  await Promise.all([...Array.from({ length: workers }, runWorker), ...(callingThread ? [runHere()] : [])]);
   return outcomes;
 }
