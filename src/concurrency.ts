@@ -31,21 +31,3 @@ export async function mapLimit<T, R>(items: Iterable<T>, limit: number, work: (i
   return results;
 }
 
-/** A gate for `limit` calls at a time, for work started from many places (mapLimit needs the whole list up front). */
-export function limiter(limit: number): <R>(work: () => Promise<R>) => Promise<R> {
-  if (!(limit >= 1)) throw new RangeError(`limit must be at least 1, got ${limit}`);
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (work) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await work();
-    } finally {
-      // The slot passes straight to the next waiter, so `running` stays counted.
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}

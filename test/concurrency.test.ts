@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limiter, mapLimit } from '../src/concurrency.js';
+import { mapLimit } from '../src/concurrency.js';
 
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,26 +44,5 @@ describe('mapLimit', () => {
   });
   it('refuses a limit below one', async () => {
     await expect(mapLimit([1], 0, async (n) => n)).rejects.toThrow(RangeError);
-  });
-});
-
-describe('limiter', () => {
-  it('runs at most `limit` calls at once, from wherever they start, and passes on results and failures', async () => {
-    const gate = limiter(2);
-    let inFlight = 0;
-    let most = 0;
-    const job = (ms: number, fail = false) =>
-      gate(async () => {
-        most = Math.max(most, ++inFlight);
-        await tick(ms);
-        inFlight--;
-        if (fail) throw new Error(`failed after ${ms}`);
-        return ms;
-      });
-    const results = await Promise.allSettled([job(10), job(1, true), job(5), job(0), job(3)]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 'failed after 1', 5, 0, 3]);
-    expect(most).toBe(2);
-    expect(inFlight).toBe(0);
-    expect(await job(0)).toBe(0);
   });
 });

@@ -75,7 +75,7 @@ export class CompressedCache {
   }
 
   private async store(name: string, body: Buffer): Promise<void> {
-    const compressed = await compressBody(body);
+    const compressed = compressBody(body);
     for (const encoding of ENCODINGS) {
       const file = join(this.dir, `${name}.${encoding}`);
       const temporary = `${file}.${process.pid}.tmp`;

@@ -62,7 +62,7 @@ export async function exportSite(plans: readonly PlannedResource[], outDir: stri
         await writeFile(file, body);
         await options.compressed.place(body, etag, file);
       } else {
-        await writeEncodings(file, body, await compressBody(body));
+        await writeEncodings(file, body, compressBody(body));
       }
       await options.onResource?.(lazyResource(plan, body, etag));
     });
