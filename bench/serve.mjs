@@ -2,13 +2,19 @@
 // (baseline), nginx with gzip_static (static-file limit) and Wirefeed's server.
 // Servers run on core 0, the load generator on core 1; each case gets a
 // warm-up and several timed runs; medians, p99 and both sides' core-busy %.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// No server writes an access log (nginx: access_log off; Wirefeed:
+// WIREFEED_ACCESS_LOG=off), so all three do the same work per request.
+//
+// Alone (compiles, generates the serving corpus, prints JSON):
+//   node bench/serve.mjs [--quick] [--cases raw-304,wirefeed-304,raw-br,wirefeed-br] [--tools wrk]
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { loadArticles, makeDocuments, writeSeeds } from './corpus.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
-import { cpuSeconds, freePort, has, log, median, pinned, ROOT, run, timed, waitForHttp, wirefeedBin } from './lib.mjs';
+import { cpuSeconds, freePort, has, log, median, pinned, ROOT, run, snapshotApp, timed, waitForHttp, wirefeedBin } from './lib.mjs';
 
 const SITE_URL = 'http://localhost:3000';
 
@@ -117,9 +123,11 @@ function discover(out) {
   };
 }
 
-export async function benchServing({ corpus, work, quick }) {
+/** `only`: the case names to run (all when absent); `tools`: the load generators (default: wrk and autocannon, wrk only when quick). */
+export async function benchServing({ corpus, work, quick, only, tools: chosen }) {
   const timing = quick ? { warmupS: 1, durationS: 1, reps: 3 } : { warmupS: 3, durationS: 10, reps: 3 };
-  const tools = has('wrk') ? (quick ? ['wrk'] : ['wrk', 'autocannon']) : ['autocannon'];
+  const tools = (chosen ?? (quick ? ['wrk'] : ['wrk', 'autocannon'])).filter((tool) => tool !== 'wrk' || has('wrk'));
+  if (tools.length === 0) tools.push('autocannon');
   const out = join(work, 'feeds');
   mkdirSync(work, { recursive: true });
   log(`serving: building the site from ${corpus}`);
@@ -145,11 +153,15 @@ export async function benchServing({ corpus, work, quick }) {
   } else log('nginx is not installed: its cases are skipped');
 
   const wfPort = await freePort();
-  const profileDir = join(work, 'serve-profile');
-  const wirefeed = start(0, process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, wirefeedBin(), 'serve', '--seeds', corpus, '--port', String(wfPort), '--site-url', SITE_URL, '--limit', '50'], { cwd: work });
-  servers.push({ name: 'wirefeed', child: wirefeed, base: `http://127.0.0.1:${wfPort}` });
+  const startWirefeed = (nodeFlags) =>
+    start(0, process.execPath, [...nodeFlags, wirefeedBin(), 'serve', '--seeds', corpus, '--port', String(wfPort), '--site-url', SITE_URL, '--limit', '50'], {
+      cwd: work,
+      env: { ...process.env, WIREFEED_ACCESS_LOG: 'off' },
+    });
+  servers.push({ name: 'wirefeed', child: startWirefeed([]), base: `http://127.0.0.1:${wfPort}` });
 
   const cases = [];
+  let plan = [];
   try {
     for (const s of servers) {
       await waitForHttp(`${s.base}/rss.xml`);
@@ -157,7 +169,7 @@ export async function benchServing({ corpus, work, quick }) {
     }
     const [rawServer, , wf] = [servers[0], servers.find((s) => s.name === 'nginx'), servers.find((s) => s.name === 'wirefeed')];
     const nginxServer = servers.find((s) => s.name === 'nginx');
-    const plan = [
+    plan = [
       ['raw-identity', rawServer, '/rss.xml', []],
       ['raw-gzip', rawServer, '/rss.xml', [['Accept-Encoding', 'gzip']]],
       ['raw-br', rawServer, '/rss.xml', [['Accept-Encoding', 'br']]],
@@ -176,9 +188,26 @@ export async function benchServing({ corpus, work, quick }) {
       ...(found.category ? [['wirefeed-category-gzip', wf, found.category, [['Accept-Encoding', 'gzip']]]] : []),
       ...(found.archive ? [['wirefeed-archive-gzip', wf, found.archive, [['Accept-Encoding', 'gzip']]]] : []),
     ];
+    if (only) plan = plan.filter(([name]) => only.includes(name));
     cases.push(...(await measureAll(plan, tools, timing)));
   } finally {
     for (const s of servers) await stop(s.child, s.name === 'wirefeed' ? 'SIGINT' : 'SIGTERM');
+  }
+
+  // The CPU profile comes from a separate pass over the Wirefeed cases: profiling
+  // costs the server about 3 µs a request (17 % of a 304), which the timed runs
+  // must not carry while the baselines run unprofiled.
+  const profileDir = join(work, 'serve-profile');
+  const profiled = startWirefeed(['--cpu-prof', '--cpu-prof-dir', profileDir]);
+  try {
+    const server = { base: `http://127.0.0.1:${wfPort}`, pids: () => [profiled.pid] };
+    await waitForHttp(`${server.base}/rss.xml`);
+    for (const [name, , path, headers] of plan.filter(([name]) => name.startsWith('wirefeed-'))) {
+      log(`serving: profiling ${name}`);
+      await measureOnce(tools[0], server, `${server.base}${path}`, headers, timing.durationS);
+    }
+  } finally {
+    await stop(profiled, 'SIGINT');
   }
 
   const profiles = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profileDir, f)) : [];
@@ -211,4 +240,29 @@ function servingRatios(cases) {
     }
   }
   return ratios;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes('--quick');
+  const list = (flag) => {
+    const i = process.argv.indexOf(flag);
+    return i === -1 ? undefined : process.argv[i + 1].split(',');
+  };
+  const [only, tools] = [list('--cases'), list('--tools')];
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const articles = loadArticles();
+  if (!articles) {
+    log('../shared/data/article-pages is absent: the corpus generator needs its real article text; skipping');
+    process.exit(0);
+  }
+  const work = mkdtempSync(join(tmpdir(), 'wirefeed-serve-'));
+  try {
+    snapshotApp(join(work, 'app'));
+    const seeds = join(work, 'serving-seeds');
+    await writeSeeds(makeDocuments(articles, 120, 11), seeds);
+    const result = await benchServing({ corpus: seeds, work: join(work, 'serving'), quick, only, tools });
+    process.stdout.write(`${JSON.stringify({ load: readFileSync('/proc/loadavg', 'utf8').trim(), ...result }, null, 1)}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
