@@ -28,7 +28,7 @@ describe('enrichInWorkers', () => {
     expect(done.at(-1)).toBe(40);
   });
 
-  it('gives the same items when the calling thread takes documents beside a worker', async () => {
+  it('gives the same items when the calling thread takes documents while the workers start', async () => {
     const done: number[] = [];
     const there = await enrichInWorkers(prepared.sources, prepared, 2, (count) => done.push(count));
     expect(there).toEqual(here);

@@ -20,9 +20,9 @@ const YOUNG_GENERATION_MB = 96;
 
 export interface EnrichInWorkersOptions {
   /**
-   * Whether the calling thread enriches documents too, one at a time between
-   * its other events, so that `threads` counts it and one worker fewer is
-   * started (default). False keeps its event loop free of tagging.
+   * Whether the calling thread enriches documents, one at a time between its
+   * other events, until the workers have loaded (default). False keeps its
+   * event loop free of tagging.
    */
   callingThread?: boolean;
 }
@@ -41,12 +41,14 @@ export function defaultThreads(): number {
 }
 
 /**
- * Normalizes and enriches documents on `threads` threads (tagging is
- * CPU-bound and each document is independent): worker threads take batches
- * as they free up, and the calling thread, unless told not to, takes single
- * documents in between, which also covers the time the workers spend loading.
- * Batches shrink towards the end so the threads finish together. Outcomes
- * come back in the order of `sources`; `onDone` hears the running count.
+ * Normalizes and enriches documents on `threads` worker threads (tagging is
+ * CPU-bound and each document is independent), handing out batches as
+ * threads free up; batches shrink towards the end so the threads finish
+ * together. While the workers load (about a second each), the calling thread
+ * enriches documents itself rather than wait: once they run, it stops, as its
+ * heap holds the whole corpus and it spends twice a worker's share of time in
+ * the garbage collector. Outcomes come back in the order of `sources`;
+ * `onDone` hears the running count.
  */
 export async function enrichInWorkers(
   sources: readonly SourceDocument[],
@@ -57,7 +59,8 @@ export async function enrichInWorkers(
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(sources.length);
   const callingThread = options.callingThread ?? true;
-  const workers = Math.min(threads - (callingThread ? 1 : 0), Math.ceil(sources.length / BATCH));
+  const workers = Math.max(1, Math.min(threads, Math.ceil(sources.length / BATCH)));
+  let ready = 0;
   let next = 0;
   let done = 0;
   const finished = (count: number): void => {
@@ -96,7 +99,7 @@ export async function enrichInWorkers(
           const start = held.shift() as number;
           for (let i = 0; i < batch.length; i++) outcomes[start + i] = batch[i] as Outcome;
           finished(batch.length);
-        }
+        } else ready++;
         send();
       });
       worker.once('error', reject);
@@ -104,7 +107,7 @@ export async function enrichInWorkers(
   const runHere = (): Promise<void> =>
     new Promise((resolve) => {
       const step = (): void => {
-        if (next >= sources.length) return resolve();
+        if (next >= sources.length || ready === workers) return resolve();
         const i = next++;
         outcomes[i] = enrichOutcome(sources[i] as SourceDocument, context);
         finished(1);
