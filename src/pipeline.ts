@@ -1,9 +1,10 @@
 import { buildCatalog, type Catalog, type Site } from './catalog/index.js';
-import { enrichArticle, type EnrichOptions } from './enrich/index.js';
+import { enrichDocument, failureReason, type EnrichContext } from './enrich-document.js';
+import type { EnrichOptions } from './enrich/index.js';
 import { majorityLanguage } from './enrich/language.js';
 import { ingestDocument } from './ingest/index.js';
 import { keyFromPath } from './ingest/identity.js';
-import { findRepeatedLines, normalizeDocument, type NormalizeRules } from './normalize/index.js';
+import { findRepeatedLines, type NormalizeRules } from './normalize/index.js';
 import { renderSite, type SiteMap } from './publish/site.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from './types.js';
 
@@ -40,14 +41,6 @@ export function runPipeline(raws: readonly RawDocument[], options: PipelineOptio
   return publishItems(items, prepared.failures, options);
 }
 
-/** What every document's enrichment needs from the whole corpus; plain data, so it can be sent to worker threads. */
-export interface EnrichContext {
-  rules: NormalizeRules;
-  /** Corpus-level boilerplate lines (see findRepeatedLines). */
-  repeated: ReadonlySet<string>;
-  enrichOptions: EnrichOptions;
-}
-
 export interface PreparedDocuments extends EnrichContext {
   sources: SourceDocument[];
   failures: DocumentFailure[];
@@ -60,11 +53,6 @@ export function prepareDocuments(raws: readonly RawDocument[], options: Pipeline
   const sources = uniqueKeys(raws.flatMap((raw) => attempt(failures, raw.path, () => ingestDocument(raw, env)) ?? []), failures);
   const enrichOptions: EnrichOptions = { siteUrl: options.site.url, entityAliases: options.rules.entityAliases, ...options.enrich };
   return { sources, failures, rules: options.rules, repeated: findRepeatedLines(sources), enrichOptions };
-}
-
-/** One document's own stages, independent of every other document's: normalize, then enrich. */
-export function enrichDocument(source: SourceDocument, context: EnrichContext): Item {
-  return enrichArticle(normalizeDocument(source, context.rules, context.repeated), context.enrichOptions);
 }
 
 /** The corpus-wide stages after enrichment: catalog, then every published file. */
@@ -92,13 +80,6 @@ export function attempt<T>(failures: DocumentFailure[], path: string, work: () =
     failures.push({ path, reason: failureReason(error) });
     return undefined;
   }
-}
-
-/** Why a document failed, in the author's terms. */
-export function failureReason(error: unknown): string {
-  // A stack overflow comes from markup nested thousands of levels deep: the document's fault, not a crash.
-  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'is nested too deeply to parse (thousands of levels of quotes, lists or tags)';
-  return (error as Error).message;
 }
 
 /** Two documents claiming one id: the first by path keeps it, the other is reported. */

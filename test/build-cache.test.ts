@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ItemCache } from '../src/build/cache.js';
 import { loadRules } from '../src/normalize/index.js';
-import { enrichDocument, prepareDocuments, type PipelineOptions } from '../src/pipeline.js';
+import { enrichDocument } from '../src/enrich-document.js';
+import { prepareDocuments, type PipelineOptions } from '../src/pipeline.js';
 import type { RawDocument } from '../src/types.js';
 
 const OPTIONS: PipelineOptions = {

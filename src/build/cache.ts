@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { fingerprint } from '../normalize/boilerplate.js';
-import type { EnrichContext } from '../pipeline.js';
+import type { EnrichContext } from '../enrich-document.js';
 import type { Block, Item, SourceDocument } from '../types.js';
 
 /**

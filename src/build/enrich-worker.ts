@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EnrichContext } from '../pipeline.js';
+import type { EnrichContext } from '../enrich-document.js';
 import type { SourceDocument } from '../types.js';
 import { enrichOutcome } from './workers.js';
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { enrichDocument, failureReason, type EnrichContext } from '../pipeline.js';
+import { enrichDocument, failureReason, type EnrichContext } from '../enrich-document.js';
 import type { Item, SourceDocument } from '../types.js';
 
 /** What a worker answers for one document: its item, or why it failed. */
