@@ -154,7 +154,9 @@ describe('kill -9 during `wirefeed build`', () => {
     const outcomes: string[] = [];
     await inPairs([...points].sort((a, b) => a - b), async (n) => {
       const dir = fresh();
-      const run = await build(dir, { pauseAt: steps[n - 1]! });
+      // The step's name and which occurrence of that name it is: a name can recur (a refused rename, then the same rename again).
+      const name = steps[n - 1]!;
+      const run = await build(dir, { pauseAt: `${name}@${steps.slice(0, n).filter((s) => s === name).length}` });
       expect(run.signal, `step ${n} (${steps[n - 1]}) was reached and killed`).toBe('SIGKILL');
       outcomes.push(`step ${n}/${steps.length} ${steps[n - 1]}: ${afterKill(dir)}`);
       await recovers(dir);

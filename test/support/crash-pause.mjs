@@ -3,27 +3,29 @@
 // Names every mkdir, writeFile, rename and rm made through fs/promises (the static export and
 // the item cache use only these) as "op path", the path relative to the working directory and
 // the pid written PID, so that steps are named alike in every run. With WIREFEED_PAUSE_AT set
-// to a step's name, its first occurrence prints "paused <name>" on stderr and never finishes (a
-// writeFile first writes half its bytes, leaving a partial file); with WIREFEED_COUNT_STEPS=1
-// every step's name is printed at exit.
+// to "<name>@<k>", the k-th step of that name prints "paused <name>@<k>" on stderr and never
+// finishes (a writeFile first writes half its bytes, leaving a partial file); with
+// WIREFEED_COUNT_STEPS=1 every step's name is printed at exit.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
 const pauseAt = process.env.WIREFEED_PAUSE_AT;
 const cwd = process.cwd();
 const steps = [];
+const seen = new Map();
 
 for (const op of ['mkdir', 'writeFile', 'rename', 'rm']) {
   const original = fs.promises[op];
   fs.promises[op] = async (path, ...rest) => {
     const step = `${op} ${String(path).replace(cwd, '.').replaceAll(String(process.pid), 'PID')}`;
     steps.push(step);
-    if (step === pauseAt) {
+    seen.set(step, (seen.get(step) ?? 0) + 1);
+    if (`${step}@${seen.get(step)}` === pauseAt) {
       if (op === 'writeFile') {
         const data = Buffer.from(rest[0]);
         fs.writeFileSync(path, data.subarray(0, data.length >> 1));
       }
-      fs.writeSync(2, `paused ${step}\n`);
+      fs.writeSync(2, `paused ${pauseAt}\n`);
       // Keep the process alive, stuck at this step, until it is killed.
       setInterval(() => {}, 1 << 30);
       return new Promise(() => {});
