@@ -1,8 +1,10 @@
 // Small helpers shared by the bench scripts: child processes, timing, CPU accounting.
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { loadArticles, makeDocuments, writeSeeds } from './corpus.mjs';
 
 export const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -101,4 +103,28 @@ export function pinned(core, command, args) {
 
 export function log(message) {
   process.stderr.write(`bench: ${message}\n`);
+}
+
+/**
+ * What every bench entry point does first: compile, load the real article text (or exit 0,
+ * saying why, when the data is absent), and make a work folder holding a snapshot of the app.
+ */
+export function prepareBench(prefix) {
+  log('compiling (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const articles = loadArticles();
+  if (!articles) {
+    log('../shared/data/article-pages is absent: the corpus generator needs its real article text; skipping the benchmarks');
+    process.exit(0);
+  }
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  snapshotApp(join(work, 'app'));
+  return { articles, work };
+}
+
+/** The serving cases' documents: more than the feed's 50 items, so archive pages exist. */
+export async function writeServingSeeds(articles, work) {
+  const seeds = join(work, 'serving-seeds');
+  await writeSeeds(makeDocuments(articles, 120, 11), seeds);
+  return seeds;
 }

@@ -5,13 +5,11 @@
 // npm run bench -- --quick  CI smoke (under 2 minutes): 50 documents, wrk only, 3 × 1 s;
 //                          writes to bench/results/tmp/ and leaves the committed results alone.
 // Options: --sizes 1000,10000 (corpus sizes), --timeout-min N (per build; default 60, quick 3).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchBuilding } from './build.mjs';
-import { loadArticles, makeDocuments, writeSeeds } from './corpus.mjs';
-import { log, ROOT, run, snapshotApp } from './lib.mjs';
+import { log, prepareBench, ROOT, run, writeServingSeeds } from './lib.mjs';
 import { renderPlot } from './plot.mjs';
 import { updateDocs } from './report.mjs';
 import { benchServing } from './serve.mjs';
@@ -26,21 +24,9 @@ const started = Date.now();
 
 const install = await run('bash', [join(ROOT, 'bench', 'install-tools.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
 log((install.stdout + install.stderr).trim());
-log('compiling (npm run build)');
-execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-
-const articles = loadArticles();
-if (!articles) {
-  log('../shared/data/article-pages is absent: the corpus generator needs its real article text; skipping the benchmarks');
-  process.exit(0);
-}
-
-const work = mkdtempSync(join(tmpdir(), 'wirefeed-bench-'));
+const { articles, work } = prepareBench('wirefeed-bench-');
 try {
-  snapshotApp(join(work, 'app'));
-  const servingSeeds = join(work, 'serving-seeds');
-  // More documents than the feed's 50 items, so archive pages exist.
-  await writeSeeds(makeDocuments(articles, 120, 11), servingSeeds);
+  const servingSeeds = await writeServingSeeds(articles, work);
   const serving = await benchServing({ corpus: servingSeeds, work: join(work, 'serving'), quick });
   const building = await benchBuilding({
     articles,

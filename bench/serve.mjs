@@ -7,14 +7,13 @@
 //
 // Alone (compiles, generates the serving corpus, prints JSON):
 //   node bench/serve.mjs [--quick] [--cases raw-304,wirefeed-304,raw-br,wirefeed-br] [--tools wrk]
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { loadArticles, makeDocuments, writeSeeds } from './corpus.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
-import { cpuSeconds, freePort, has, log, median, pinned, ROOT, run, snapshotApp, timed, waitForHttp, wirefeedBin } from './lib.mjs';
+import { cpuSeconds, freePort, has, log, median, pinned, prepareBench, ROOT, run, timed, waitForHttp, wirefeedBin, writeServingSeeds } from './lib.mjs';
 
 const SITE_URL = 'http://localhost:3000';
 
@@ -249,17 +248,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i === -1 ? undefined : process.argv[i + 1].split(',');
   };
   const [only, tools] = [list('--cases'), list('--tools')];
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  const articles = loadArticles();
-  if (!articles) {
-    log('../shared/data/article-pages is absent: the corpus generator needs its real article text; skipping');
-    process.exit(0);
-  }
-  const work = mkdtempSync(join(tmpdir(), 'wirefeed-serve-'));
+  const { articles, work } = prepareBench('wirefeed-serve-');
   try {
-    snapshotApp(join(work, 'app'));
-    const seeds = join(work, 'serving-seeds');
-    await writeSeeds(makeDocuments(articles, 120, 11), seeds);
+    const seeds = await writeServingSeeds(articles, work);
     const result = await benchServing({ corpus: seeds, work: join(work, 'serving'), quick, only, tools });
     process.stdout.write(`${JSON.stringify({ load: readFileSync('/proc/loadavg', 'utf8').trim(), ...result }, null, 1)}\n`);
   } finally {
