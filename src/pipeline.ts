@@ -2,10 +2,10 @@ import { buildCatalog, type Catalog, type Site } from './catalog/index.js';
 import { enrichDocument, failureReason, type EnrichContext } from './enrich-document.js';
 import type { EnrichOptions } from './enrich/index.js';
 import { majorityLanguage } from './enrich/language.js';
-import { ingestDocument } from './ingest/index.js';
+import { ingestDocument, type IngestEnv } from './ingest/index.js';
 import { keyFromPath } from './ingest/identity.js';
 import { findRepeatedLines, type NormalizeRules } from './normalize/index.js';
-import { renderSite, type SiteMap } from './publish/site.js';
+import { renderSite, type ItemVersions, type SiteMap } from './publish/site.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from './types.js';
 
 export interface PipelineOptions {
@@ -25,6 +25,8 @@ export interface PipelineOptions {
 export interface CatalogResult {
   catalog: Catalog;
   failures: DocumentFailure[];
+  /** Each item's version, when the build knows them (its item cache): lets unchanged files skip rendering. */
+  versions?: ItemVersions;
 }
 
 export interface PipelineResult extends CatalogResult {
@@ -49,10 +51,20 @@ export interface PreparedDocuments extends EnrichContext {
 /** The corpus-wide stages before enrichment: every document ingested, ids made unique, repeated lines found. */
 export function prepareDocuments(raws: readonly RawDocument[], options: PipelineOptions): PreparedDocuments {
   const failures: DocumentFailure[] = [];
-  const env = { now: options.now ?? new Date(), ...(options.sourceDateEpoch ? { sourceDateEpoch: options.sourceDateEpoch } : {}) };
+  const env = ingestEnv(options);
   const sources = uniqueKeys(raws.flatMap((raw) => attempt(failures, raw.path, () => ingestDocument(raw, env)) ?? []), failures);
+  return { sources, failures, ...enrichContext(options, findRepeatedLines(sources)) };
+}
+
+/** What ingest reads from the world for this build. */
+export function ingestEnv(options: PipelineOptions): IngestEnv {
+  return { now: options.now ?? new Date(), ...(options.sourceDateEpoch ? { sourceDateEpoch: options.sourceDateEpoch } : {}) };
+}
+
+/** Everything enrichment needs besides the document, given the corpus's repeated lines. */
+export function enrichContext(options: PipelineOptions, repeated: ReadonlySet<string>): EnrichContext {
   const enrichOptions: EnrichOptions = { siteUrl: options.site.url, entityAliases: options.rules.entityAliases, ...options.enrich };
-  return { sources, failures, rules: options.rules, repeated: findRepeatedLines(sources), enrichOptions };
+  return { rules: options.rules, repeated, enrichOptions };
 }
 
 /** The corpus-wide stages after enrichment: catalog, then every published file. */
@@ -65,11 +77,23 @@ export function publishItems(items: Item[], failures: DocumentFailure[], options
  * The catalog alone: the static export renders the files from it one at a
  * time (planSite), rather than holding the whole rendered site.
  */
-export function catalogItems(items: Item[], failures: DocumentFailure[], options: PipelineOptions): CatalogResult {
+export function catalogItems(items: Item[], failures: DocumentFailure[], options: PipelineOptions, versions?: ItemVersions): CatalogResult {
   const language = options.site.language ?? majorityLanguage(items.map((item) => item.language), options.enrich?.defaultLanguage ?? 'en');
   const catalog = buildCatalog({ ...options.site, language }, items, { limit: options.limit, gone: (options.deleted ?? []).map(keyFromPath) });
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { catalog, failures };
+  return { catalog, failures, ...(versions ? { versions: catalogVersions(catalog, items, versions) } : {}) };
+}
+
+/** The catalog may move an item's inferred dates (spreading shared ones): such an item's version covers its new dates. */
+function catalogVersions(catalog: Catalog, items: readonly Item[], versions: ItemVersions): ItemVersions {
+  const byKey = new Map(items.map((item) => [item.key, item]));
+  return new Map(
+    catalog.items.map((item) => {
+      const original = byKey.get(item.key)!;
+      const version = versions.get(original)!;
+      return [item, item === original ? version : `${version}@${item.published.getTime()}/${item.updated.getTime()}`];
+    }),
+  );
 }
 
 /** Runs one document's stage; a throw becomes that document's failure and the build goes on. */
@@ -83,7 +107,7 @@ export function attempt<T>(failures: DocumentFailure[], path: string, work: () =
 }
 
 /** Two documents claiming one id: the first by path keeps it, the other is reported. */
-function uniqueKeys(sources: SourceDocument[], failures: DocumentFailure[]): SourceDocument[] {
+export function uniqueKeys<T extends { key: string; path: string }>(sources: T[], failures: DocumentFailure[]): T[] {
   const owner = new Map<string, string>();
   return sources.filter((source) => {
     const first = owner.get(source.key);

@@ -36,11 +36,12 @@ describe('buildSite', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'wf-build-'));
 
     const cold = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
-    expect(cold.stats).toMatchObject({ documents: 60, cached: 0, enriched: 60, threads: 2 });
+    expect(cold.stats).toMatchObject({ documents: 60, cached: 0, enriched: 60, parsed: 60, threads: 2 });
     expect(bodies(renderSite(cold.catalog))).toEqual(expected);
 
     const warm = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
-    expect(warm.stats).toMatchObject({ cached: 60, enriched: 0 });
+    // Unchanged files are hashed, not parsed.
+    expect(warm.stats).toMatchObject({ cached: 60, enriched: 0, parsed: 0 });
     expect(bodies(renderSite(warm.catalog))).toEqual(expected);
   });
 
@@ -50,7 +51,7 @@ describe('buildSite', () => {
     await buildSite(raws, { ...OPTIONS, cacheDir, threads: 1 });
     const edited = raws.map((r, i) => (i === 3 ? { ...r, bytes: Buffer.from(`${Buffer.from(r.bytes).toString()}\nA late paragraph from Lisbon was added.\n`) } : r));
     const again = await buildSite(edited, { ...OPTIONS, cacheDir, threads: 1 });
-    expect(again.stats).toMatchObject({ cached: 7, enriched: 1 });
+    expect(again.stats).toMatchObject({ cached: 7, enriched: 1, parsed: 1 });
     expect(bodies(renderSite(again.catalog))).toEqual(bodies(runPipeline(edited, OPTIONS).site));
   });
 
@@ -59,5 +60,32 @@ describe('buildSite', () => {
     const result = await buildSite(raws, { ...OPTIONS, threads: 1 });
     expect(result.failures).toEqual(runPipeline(raws, OPTIONS).failures);
     expect(result.failures.map((f) => f.path)).toEqual(['empty.txt']);
+  });
+
+  it('refuses a document dated in the future by the clock of each build, though its facts are cached', async () => {
+    const dated = { path: 'later.md', mtime: new Date(0), bytes: Buffer.from('---\ndate: 2024-06-01T00:00:00Z\n---\n# Announced for June\n\nThe council will vote in June, officials said.\n') };
+    const raws = [...corpus(3), dated];
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wf-build-'));
+    const june = { ...OPTIONS, now: new Date('2024-06-02T00:00:00Z') };
+    const may = { ...OPTIONS, now: new Date('2024-05-01T00:00:00Z') };
+    expect((await buildSite(raws, { ...june, cacheDir, threads: 1 })).failures).toEqual([]);
+    const early = await buildSite(raws, { ...may, cacheDir, threads: 1 });
+    expect(early.failures).toEqual(runPipeline(raws, may).failures);
+    expect(early.failures.map((f) => f.path)).toEqual(['later.md']);
+    expect(early.catalog.items).toHaveLength(3);
+  });
+
+  it('enriches a cached document again when one of its lines becomes corpus-level boilerplate', async () => {
+    const line = 'Sign up for the council bulletin';
+    const story = (i: number, extra = '') => ({ path: `s${i}.txt`, mtime: new Date(Date.UTC(2024, 0, 1, 0, i)), bytes: Buffer.from(`Council story ${i}\n\nThe council met on Monday to discuss item ${i}, a spokesman said.\n\n${extra}`) });
+    const first = [story(0, line), story(1, line), story(2)];
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wf-build-'));
+    await buildSite(first, { ...OPTIONS, cacheDir, threads: 1 });
+    // A third document with the line makes it repeated: s0 and s1 lose it, s2 and the new one are new or changed.
+    const second = [story(0, line), story(1, line), story(2, line), story(3)];
+    const again = await buildSite(second, { ...OPTIONS, cacheDir, threads: 1 });
+    expect(again.stats).toMatchObject({ cached: 0, enriched: 4, parsed: 4 });
+    expect(bodies(renderSite(again.catalog))).toEqual(bodies(runPipeline(second, OPTIONS).site));
+    expect(bodies(renderSite(again.catalog)).get('/items/s0')).not.toContain(line);
   });
 });

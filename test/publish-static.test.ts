@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CompressedCache } from '../src/build/compressed-cache.js';
+import { BodyStore } from '../src/build/body-store.js';
 import { buildCatalog } from '../src/catalog/index.js';
 import { planSite, renderSite, type Resource } from '../src/publish/site.js';
 import { exportSite, writeStatic } from '../src/publish/static.js';
@@ -71,11 +71,16 @@ describe('exportSite', () => {
     await writeStatic(full, join(parent, 'expected'));
     const expected = files(join(parent, 'expected'));
     expect(expected.has('items/deleted-key.html')).toBe(false);
-    expect(await exportSite(planSite(catalog), join(parent, 'plain'))).toBe(full.size);
+    expect(await exportSite(planSite(catalog), join(parent, 'plain'))).toEqual({ files: full.size, rendered: full.size - 1 });
     expect(files(join(parent, 'plain'))).toEqual(expected);
-    for (const round of ['cold', 'warm']) {
-      const compressed = await CompressedCache.open(join(parent, '.cache'));
-      await exportSite(planSite(catalog), join(parent, 'cached'), { compressed });
+    const versions = new Map(catalog.items.map((item) => [item, `v1-${item.key}`]));
+    const memoized = planSite(catalog, versions);
+    // Feeds and HTML pages carry their inputs; the stylesheet, OPML, sitemap and gone page are always rendered.
+    const alwaysRendered = memoized.filter((plan) => plan.status === 200 && !plan.inputs).length;
+    expect(alwaysRendered).toBe(3);
+    for (const [round, rendered] of [['cold', full.size - 1], ['warm', alwaysRendered]] as const) {
+      const store = await BodyStore.open(join(parent, '.cache'));
+      expect(await exportSite(memoized, join(parent, 'cached'), { store }), round).toEqual({ files: full.size, rendered });
       expect(files(join(parent, 'cached')), round).toEqual(expected);
     }
     expect(readdirSync(parent).sort()).toEqual(['.cache', 'cached', 'expected', 'plain']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalog } from '../src/catalog/index.js';
+import { buildCatalog, type Catalog, type Site } from '../src/catalog/index.js';
+import type { Item } from '../src/types.js';
 import { renderSite } from '../src/publish/site.js';
 import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
 import { makeItem, SITE } from './support/items.js';
@@ -59,5 +60,54 @@ describe('the published site', () => {
     expect(page).toContain('<meta property="og:image" content="https://img.example/lead.jpg">');
     expect(page).toContain('<a class="section" href="/categories/world/">World</a>');
     expect(page).toContain('<a href="/tags/padrino-lopez-2/">Padrino López</a>');
+  });
+});
+
+describe('rendering only what changed (versions and previous)', () => {
+  // A perfect version: any change to an item changes it, as the item cache's key does.
+  const versionsOf = (catalog: Catalog) => new Map(catalog.items.map((item) => [item, JSON.stringify(item)]));
+  const day = (n: number) => new Date(Date.UTC(2024, 0, n));
+  const base = [
+    makeItem('a', { section: 'World', tags: [{ name: 'Padrino López', kind: 'person' }], published: day(1), updated: day(1) }),
+    makeItem('b', { section: 'Sport', tags: [{ name: 'Geneva', kind: 'place' }], published: day(2), updated: day(2) }),
+    makeItem('c', { section: 'World', tags: [{ name: 'Geneva', kind: 'place' }, { name: 'NATO', kind: 'organization' }], published: day(3), updated: day(3) }),
+    makeItem('d', { section: 'Business', tags: [], published: day(4), updated: day(4) }),
+  ];
+  const catalog = (items: Item[], options: { limit?: number; site?: Site } = {}) => buildCatalog(options.site ?? SITE, items, { limit: options.limit ?? 2 });
+  const before = catalog(base);
+  const previous = renderSite(before, { versions: versionsOf(before) });
+
+  const changes: [string, Catalog][] = [
+    ['one item edited', catalog(base.map((item) => (item.key === 'b' ? { ...item, summary: 'A corrected summary.' } : item)))],
+    ['an item added (archives shift)', catalog([...base, makeItem('e', { section: 'World', published: day(5), updated: day(5) })])],
+    ['an item deleted', catalog(base.filter((item) => item.key !== 'c'))],
+    ['an item moved to a new section (the section navigation changes)', catalog(base.map((item) => (item.key === 'd' ? { ...item, section: 'Science' } : item)))],
+    ['a tag whose slug takes the old one\'s place', catalog(base.map((item) => (item.key === 'd' ? { ...item, tags: [{ name: 'Padrino Lopez', kind: 'person' }] } : item)))],
+    ['the site renamed', catalog(base, { site: { ...SITE, title: 'Renamed' } })],
+    ['another feed size', catalog(base, { limit: 3 })],
+  ];
+  for (const [change, after] of changes) {
+    it(`gives the bytes of a full render: ${change}`, () => {
+      const fresh = renderSite(after);
+      const memoized = renderSite(after, { versions: versionsOf(after), previous });
+      expect([...memoized.keys()]).toEqual([...fresh.keys()]);
+      for (const [path, resource] of fresh) {
+        expect(memoized.get(path)!.body.toString('utf8'), path).toBe(resource.body.toString('utf8'));
+        expect(memoized.get(path)!.etag, path).toBe(resource.etag);
+      }
+    });
+  }
+
+  it('keeps the bodies of files whose inputs did not change, and renders the others', () => {
+    const [, after] = changes[0]!;
+    const memoized = renderSite(after, { versions: versionsOf(after), previous });
+    const kept = [...memoized].filter(([path, resource]) => previous.get(path)?.body === resource.body).map(([path]) => path);
+    // b is in the main feed's archive, Sport and Geneva, and on the pages that list it.
+    for (const path of ['/items/a', '/items/c', '/items/d', '/categories/world/rss.xml', '/categories/business/', '/tags/nato/atom.xml']) expect(kept, path).toContain(path);
+    for (const path of ['/items/b', '/categories/sport/rss.xml', '/tags/geneva/feed.json', '/tags/geneva/', '/archive/1/rss.xml']) expect(kept, path).not.toContain(path);
+  });
+
+  it('refuses a memoized render where an item has no version', () => {
+    expect(() => renderSite(before, { versions: new Map() })).toThrow(/no version for item/);
   });
 });

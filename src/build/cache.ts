@@ -4,17 +4,16 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { fingerprint } from '../normalize/boilerplate.js';
 import type { EnrichContext } from '../enrich-document.js';
-import type { Block, Item, SourceDocument } from '../types.js';
+import type { Item } from '../types.js';
 
 /**
  * Enriched items by content hash, kept in a dot-folder between builds so an
  * unchanged document costs no normalizing, tagging or classifying. Deleting
  * the folder is always safe: it only makes the next build cold.
  *
- * A key covers everything an item is computed from: the ingested document
- * (text, metadata, dates), the corpus-level boilerplate lines it contains,
+ * A key covers everything an item is computed from: the raw document and
+ * what ingest reads besides (see DocumentCache), the corpus-level boilerplate lines it contains,
  * the rules and enrich options, and the code and dependency versions — so a
  * hit gives exactly the item a cold build would.
  */
@@ -34,11 +33,14 @@ export class ItemCache {
     return new ItemCache(join(root, 'items'), salt);
   }
 
-  /** The key of one document's item; `repeated` is the corpus's boilerplate lines. */
-  keyOf(source: SourceDocument, repeated: ReadonlySet<string>): string {
-    const hash = createHash('sha256').update(this.salt).update(JSON.stringify(source));
-    // The corpus-level pass changes a document only through the repeated lines it contains.
-    for (const line of [...new Set(blockTexts(source.blocks).map(fingerprint))].filter((l) => repeated.has(l)).sort()) hash.update(`\0${line}`);
+  /**
+   * The key of one document's item: `documentKey` covers the raw document
+   * (DocumentCache.keyOf), `repeatedLines` the lineHash of each corpus-level
+   * repeated line it contains, which the normalizer removes.
+   */
+  keyOf(documentKey: string, repeatedLines: readonly string[]): string {
+    const hash = createHash('sha256').update(this.salt).update(documentKey);
+    for (const line of [...repeatedLines].sort()) hash.update(`\0${line}`);
     return hash.digest('hex');
   }
 
@@ -100,10 +102,6 @@ async function readShard(file: string): Promise<Map<string, Item>> {
     // Missing, truncated or from another Node version: a miss, never an error.
     return new Map();
   }
-}
-
-function blockTexts(blocks: readonly Block[]): string[] {
-  return blocks.flatMap((block) => (block.kind === 'list' ? block.items.map((item) => item.text) : [block.text]));
 }
 
 /** Rules hold RegExps, which JSON would write as {}. */

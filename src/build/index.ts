@@ -1,6 +1,9 @@
-import { catalogItems, prepareDocuments, type CatalogResult, type PipelineOptions } from '../pipeline.js';
-import type { Item, RawDocument, SourceDocument } from '../types.js';
+import { ingestDocument, notYetPublished } from '../ingest/index.js';
+import { repeatedAmong } from '../normalize/boilerplate.js';
+import { attempt, catalogItems, enrichContext, ingestEnv, uniqueKeys, type CatalogResult, type PipelineOptions } from '../pipeline.js';
+import type { DocumentFailure, Item, RawDocument, SourceDocument } from '../types.js';
 import { ItemCache } from './cache.js';
+import { DocumentCache, lineHash, type DocumentFacts } from './documents.js';
 import { defaultThreads, enrichInWorkers, enrichOutcome, type Outcome } from './workers.js';
 
 export interface BuildOptions extends PipelineOptions {
@@ -18,41 +21,92 @@ export interface BuildStats {
   cached: number;
   /** Items normalized and enriched in this build. */
   enriched: number;
+  /** Documents parsed in this build: the others were unchanged, and only hashed. */
+  parsed: number;
   threads: number;
 }
 
 /** Below this many documents to enrich, starting threads (each loads the tagger) costs more than it saves. */
 const MIN_DOCUMENTS_PER_THREAD = 24;
 
+/** One document read for this build: what the corpus-wide stages need of it, and how to get its item. */
+interface Entry {
+  raw: RawDocument;
+  path: string;
+  key: string;
+  documentKey: string;
+  facts: DocumentFacts;
+}
+
 /**
- * The same catalog as runPipeline, faster: unchanged documents come from the
- * item cache and the rest are enriched on worker threads. The files are left
- * to the caller: renderSite for a server, exportSite for the static export.
+ * The same catalog as runPipeline, faster: an unchanged file is hashed rather
+ * than parsed (DocumentCache), its item comes from the item cache, and the
+ * rest are enriched on worker threads. The files are left to the caller:
+ * renderSite for a server, exportSite for the static export.
  */
 export async function buildSite(raws: readonly RawDocument[], options: BuildOptions): Promise<CatalogResult & { stats: BuildStats }> {
-  const prepared = prepareDocuments(raws, options);
-  const cache = options.cacheDir ? ItemCache.open(options.cacheDir, prepared) : undefined;
-  const keys = cache ? prepared.sources.map((source) => cache.keyOf(source, prepared.repeated)) : [];
+  const env = ingestEnv(options);
+  const documents = await DocumentCache.open(options.cacheDir);
+  const failures: DocumentFailure[] = [];
+  // Documents parsed in this build, kept for enrichment: a miss in the item cache is usually one of them.
+  const parsed = new Map<string, SourceDocument>();
+  let parsedCount = 0;
+  const ingest = (raw: RawDocument): SourceDocument | undefined => {
+    const source = parsed.get(raw.path) ?? attempt(failures, raw.path, () => (parsedCount++, ingestDocument(raw, env)));
+    if (source) parsed.set(raw.path, source);
+    return source;
+  };
+  const read = raws.flatMap((raw): Entry[] => {
+    const documentKey = documents.keyOf(raw, env);
+    let facts = documents.get(documentKey);
+    // A document that was in the future is parsed again, so it is refused with ingest's own words until its date comes.
+    if (!facts || notYetPublished(new Date(facts.updated), env)) {
+      const source = ingest(raw);
+      if (!source) return [];
+      facts = documents.set(documentKey, source);
+    }
+    return [{ raw, path: raw.path, key: facts.key, documentKey, facts }];
+  });
+  const entries = uniqueKeys(read, failures);
+  const repeated = repeatedAmong(entries.map((entry) => entry.facts.candidates));
+  const context = enrichContext(options, repeated);
+  const repeatedHashes = new Set([...repeated].map(lineHash));
+
+  const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context) : undefined;
+  const keys = cache ? entries.map((entry) => cache.keyOf(entry.documentKey, entry.facts.checked.filter((line) => repeatedHashes.has(line)))) : [];
   const found: (Item | undefined)[] = cache ? await Promise.all(keys.map((key) => cache.get(key))) : [];
-  const missing: SourceDocument[] = prepared.sources.filter((_, i) => !found[i]);
+  const missing = entries.flatMap((entry, i) => {
+    if (found[i]) return [];
+    const source = ingest(entry.raw);
+    return source ? [{ entry, source }] : [];
+  });
+  parsed.clear();
 
   const threads = Math.min(options.threads ?? defaultThreads(), Math.floor(missing.length / MIN_DOCUMENTS_PER_THREAD));
-  const cached = prepared.sources.length - missing.length;
-  const progress = options.onProgress ? (done: number): void => options.onProgress?.(cached + done, prepared.sources.length) : undefined;
+  const cached = entries.length - missing.length;
+  const progress = options.onProgress ? (done: number): void => options.onProgress?.(cached + done, entries.length) : undefined;
   progress?.(0);
-  const outcomes = threads > 1 ? await enrichInWorkers(missing, prepared, threads, progress) : missing.map((source, i) => (progress?.(i), enrichOutcome(source, prepared)));
+  const sources = missing.map((miss) => miss.source);
+  const outcomes = threads > 1 ? await enrichInWorkers(sources, context, threads, progress) : sources.map((source, i) => (progress?.(i), enrichOutcome(source, context)));
 
   const items: Item[] = [];
-  let next = 0;
-  prepared.sources.forEach((source, i) => {
-    const hit = found[i];
-    if (hit) return void items.push(hit);
-    const outcome = outcomes[next++] as Outcome;
-    if ('reason' in outcome) return void prepared.failures.push({ path: source.path, reason: outcome.reason });
-    items.push(outcome.item);
-    cache?.set(keys[i] as string, outcome.item);
+  const versions = new Map<Item, string>();
+  const outcomeOf = new Map(missing.map((miss, i) => [miss.entry, outcomes[i] as Outcome]));
+  entries.forEach((entry, i) => {
+    let item = found[i];
+    if (!item) {
+      const outcome = outcomeOf.get(entry);
+      // Not parsed again: its failure is already reported.
+      if (!outcome) return;
+      if ('reason' in outcome) return void failures.push({ path: entry.path, reason: outcome.reason });
+      item = outcome.item;
+      cache?.set(keys[i] as string, item);
+    }
+    items.push(item);
+    if (cache) versions.set(item, keys[i] as string);
   });
-  await cache?.save();
-  const result = catalogItems(items, prepared.failures, options);
-  return { ...result, stats: { documents: prepared.sources.length, cached: prepared.sources.length - missing.length, enriched: missing.length, threads: Math.max(1, threads) } };
+  await Promise.all([cache?.save(), documents.save()]);
+  const result = catalogItems(items, failures, options, cache ? versions : undefined);
+  const stats = { documents: entries.length, cached, enriched: missing.length, parsed: parsedCount, threads: Math.max(1, threads) };
+  return { ...result, stats };
 }

@@ -1,4 +1,4 @@
-import { CompressedCache } from '../build/compressed-cache.js';
+import { BodyStore } from '../build/body-store.js';
 import type { Config } from '../config/schema.js';
 import { planSite, type Resource } from '../publish/site.js';
 import { exportSite } from '../publish/static.js';
@@ -25,9 +25,9 @@ export async function build(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   const changed: string[] = [];
   // Each feed is compared with the old tree's copy as it is written, before the new tree replaces it.
   const onResource = config.hub ? async (resource: Resource) => void changed.push(...(await changedFeedsOnDisk(new Map([[resource.path, resource]]), config.out))) : undefined;
-  // The files are rendered and written one at a time, and unchanged ones cost no compression.
-  const compressed = await CompressedCache.open(CACHE_DIR);
-  const files = await exportSite(planSite(result.catalog), config.out, { compressed, ...(onResource ? { onResource } : {}) });
+  // The files are rendered and written one at a time; unchanged ones are linked from the store, not rendered.
+  const store = await BodyStore.open(CACHE_DIR);
+  const { files } = await exportSite(planSite(result.catalog, result.versions), config.out, { store, ...(onResource ? { onResource } : {}) });
   const seconds = (performance.now() - started) / 1000;
   const count = result.catalog.items.length;
   if (output.json) {

@@ -57,9 +57,9 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
       dir: config.seeds,
       rebuild: async () => {
         const started = performance.now();
-        const next = await buildFromConfig(config, env, cwd, { keep });
-        for (const message of next.messages) process.stderr.write(`${message}\n`);
         const previous = holder.get();
+        const next = await buildFromConfig(config, env, cwd, { keep, ...(previous ? { previous } : {}) });
+        for (const message of next.messages) process.stderr.write(`${message}\n`);
         holder.set(next.result.site);
         // Fire and forget: serving never waits for the hub.
         if (config.hub) void tellHub(config.hub, config.site.url, changedFeeds(next.result.site, previous), { signal: pending.signal, quiet: output.quiet });

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { readSeeds, type ReadResult } from '../ingest/read.js';
 import { loadRules } from '../normalize/index.js';
 import type { CatalogResult, PipelineOptions, PipelineResult } from '../pipeline.js';
-import { renderSite } from '../publish/site.js';
+import { renderSite, type SiteMap } from '../publish/site.js';
 import type { lastGoodDocuments } from '../publish/watch.js';
 import type { DocumentFailure, RawDocument } from '../types.js';
 import { locateFailure, type Problem } from './locate.js';
@@ -65,12 +65,15 @@ export interface SiteBuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** False for commands that must write nothing (check). */
   cache?: boolean;
+  /** The site served so far: files whose inputs are unchanged keep their rendered and compressed bodies. */
+  previous?: SiteMap;
 }
 
 /** Reads the seeds and builds the whole site in memory, every file rendered (for the server). */
 export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<SiteBuild> {
   const built = await buildCatalogFromConfig(config, env, cwd, options);
-  return { ...built, result: { ...built.result, site: renderSite(built.result.catalog) } };
+  const { catalog, versions } = built.result;
+  return { ...built, result: { ...built.result, site: renderSite(catalog, { ...(versions ? { versions } : {}), ...(options.previous ? { previous: options.previous } : {}) }) } };
 }
 
 /** Reads the seeds and builds the catalog, leaving the files unrendered (the static export renders them one at a time). */

@@ -25,6 +25,11 @@ export const FUTURE_SLACK_MS = 10 * 60 * 1000;
 
 export class DocumentError extends Error {}
 
+/** A document dated later than the build's clock allows: it is refused until that date. */
+export function notYetPublished(updated: Date, env: IngestEnv): boolean {
+  return env.now !== undefined && updated.getTime() > env.now.getTime() + FUTURE_SLACK_MS;
+}
+
 /**
  * Parses one raw file into a document. Throws DocumentError with the reason
  * when the file can't become an item; the caller names the file.
@@ -55,7 +60,7 @@ export function ingestDocument(raw: RawDocument, env: IngestEnv = {}): SourceDoc
   if (!title) throw new DocumentError('no title: the first line of the document is empty');
   if (blocks.length === 0 && !declared.summary) throw new DocumentError('no body text after the title');
   const { date, dateSource, updated } = pickDate(declared, raw, env);
-  if (env.now && updated.getTime() > env.now.getTime() + FUTURE_SLACK_MS) {
+  if (notYetPublished(updated, env)) {
     throw new DocumentError(`dated ${updated.toISOString()}, in the future; it is published once that date has come`);
   }
   return {

@@ -24,16 +24,30 @@ const REPEAT_MIN_DOCUMENTS = 3;
  * Only short lines count, so a quote shared by two stories is never lost.
  */
 export function findRepeatedLines(documents: readonly { blocks: readonly Block[] }[]): Set<string> {
-  const seenIn = new Map<string, number>();
-  for (const doc of documents) {
-    const lines = new Set<string>();
-    for (const block of doc.blocks) {
-      if ((block.kind === 'p' || block.kind === 'h2') && countWords(block.text) <= REPEAT_MAX_WORDS) {
-        const key = fingerprint(block.text);
-        if (key) lines.add(key);
-      }
+  return repeatedAmong(documents.map((doc) => candidateLines(doc.blocks)));
+}
+
+/** One document's lines that count towards the corpus-level pass: its short paragraphs and subheadings, each once. */
+export function candidateLines(blocks: readonly Block[]): string[] {
+  const lines = new Set<string>();
+  for (const block of blocks) {
+    if ((block.kind === 'p' || block.kind === 'h2') && countWords(block.text) <= REPEAT_MAX_WORDS) {
+      const key = fingerprint(block.text);
+      if (key) lines.add(key);
     }
-    for (const line of lines) seenIn.set(line, (seenIn.get(line) ?? 0) + 1);
   }
+  return [...lines];
+}
+
+/** The lines found in enough documents, from each document's candidateLines. */
+export function repeatedAmong(documents: Iterable<readonly string[]>): Set<string> {
+  const seenIn = new Map<string, number>();
+  for (const lines of documents) for (const line of lines) seenIn.set(line, (seenIn.get(line) ?? 0) + 1);
   return new Set([...seenIn].filter(([, count]) => count >= REPEAT_MIN_DOCUMENTS).map(([line]) => line));
+}
+
+/** The fingerprint of every text isBoilerplate checks in a document (code blocks are never boilerplate), each once. */
+export function checkedLines(blocks: readonly Block[]): string[] {
+  const texts = blocks.flatMap((block) => (block.kind === 'pre' ? [] : block.kind === 'list' ? block.items.map((item) => item.text) : [block.text]));
+  return [...new Set(texts.map(fingerprint))];
 }

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync, type BrotliOptions } from 'node:zlib';
 import type { Catalog, FeedSpec, Group } from '../catalog/index.js';
 import { renderAtom } from '../render/atom.js';
-import { renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
+import { groupLinks, renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
 import { renderJsonFeed } from '../render/jsonfeed.js';
 import { CONTENT_TYPES, feedPath, type FeedFormat } from '../render/links.js';
 import { renderOpml } from '../render/opml.js';
 import { renderRss } from '../render/rss.js';
 import { renderSitemap } from '../render/sitemap.js';
+import type { Item } from '../types.js';
 import { itemPath } from '../urls.js';
 
 /** One published file: what the server answers at `path` and the static export writes to `file`. */
@@ -25,6 +26,8 @@ export interface Resource {
   lastModified: Date;
   /** Strong validator, computed once per body. */
   etag: string;
+  /** A hash of everything the body is rendered from, when known (see planSite): equal inputs give equal bytes. */
+  inputs?: string;
   /** Subscription feeds only: the feed with the group's newest `limit` items, rendered on demand (the server's `?limit=N`). */
   limited?: (limit: number) => Resource;
 }
@@ -53,14 +56,23 @@ export interface PlannedResource {
   type: string;
   lastModified: Date;
   render: () => string;
+  /** A hash of everything `render` reads, so an unchanged file is not rendered again; absent for files always rendered. */
+  inputs?: string;
   limited?: (limit: number) => Resource;
 }
 
-/** Every file the site publishes, in a stable order, without rendering any of them. */
-export function planSite(catalog: Catalog): PlannedResource[] {
+/** Each item's version: a key that changes whenever anything the item is computed from changes (its item-cache key). */
+export type ItemVersions = ReadonlyMap<Item, string>;
+
+/**
+ * Every file the site publishes, in a stable order, without rendering any of
+ * them. With `versions`, each feed and page carries the hash of its inputs.
+ */
+export function planSite(catalog: Catalog, versions?: ItemVersions): PlannedResource[] {
   const plans: PlannedResource[] = [];
-  const add = (path: string, file: string, type: string, render: () => string, lastModified: Date, status: 200 | 410 = 200): PlannedResource => {
-    const plan: PlannedResource = { path, file, status, type, lastModified, render };
+  const keys = versions ? renderInputs(catalog, versions) : undefined;
+  const add = (path: string, file: string, type: string, render: () => string, lastModified: Date, inputs?: string, status: 200 | 410 = 200): PlannedResource => {
+    const plan: PlannedResource = { path, file, status, type, lastModified, render, ...(inputs ? { inputs } : {}) };
     plans.push(plan);
     return plan;
   };
@@ -68,7 +80,7 @@ export function planSite(catalog: Catalog): PlannedResource[] {
     for (const spec of group.feeds) {
       for (const format of Object.keys(RENDERERS) as FeedFormat[]) {
         const path = feedPath(spec, format);
-        const plan = add(path, path.slice(1), CONTENT_TYPES[format], () => RENDERERS[format](catalog.site, spec), spec.updated);
+        const plan = add(path, path.slice(1), CONTENT_TYPES[format], () => RENDERERS[format](catalog.site, spec), spec.updated, keys?.feed(format, spec));
         if (spec === group.feeds[0]) {
           plan.limited = (limit) => {
             const items = group.items.slice(0, limit);
@@ -79,7 +91,7 @@ export function planSite(catalog: Catalog): PlannedResource[] {
       }
     }
     const page = group.feeds[0]!.page;
-    add(page, `${page.slice(1)}index.html`, CONTENT_TYPES.html, () => renderGroupPage(catalog, group), group.feeds[0]!.updated);
+    add(page, `${page.slice(1)}index.html`, CONTENT_TYPES.html, () => renderGroupPage(catalog, group), group.feeds[0]!.updated, keys?.groupPage(group));
   };
   for (const group of [catalog.home, ...catalog.sections, ...catalog.tags]) addGroup(group);
   add('/style.css', 'style.css', CONTENT_TYPES.css, () => STYLESHEET, new Date(0));
@@ -87,19 +99,60 @@ export function planSite(catalog: Catalog): PlannedResource[] {
   add('/sitemap.xml', 'sitemap.xml', XML_TYPE, () => renderSitemap(catalog), catalog.updated);
   for (const item of catalog.items) {
     // items/<key>.html is what static hosts serve for /items/<key> ("clean URLs").
-    add(itemPath(item.key), `items/${item.key}.html`, CONTENT_TYPES.html, () => renderItemPage(catalog, item), item.updated);
+    add(itemPath(item.key), `items/${item.key}.html`, CONTENT_TYPES.html, () => renderItemPage(catalog, item), item.updated, keys?.itemPage(item));
   }
   if (catalog.gone.length > 0) {
     // One page for every deleted item: rendered once, however many there are.
     let gone: string | undefined;
-    for (const key of catalog.gone) add(itemPath(key), `items/${key}.html`, CONTENT_TYPES.html, () => (gone ??= renderGonePage(catalog)), catalog.updated, 410);
+    for (const key of catalog.gone) add(itemPath(key), `items/${key}.html`, CONTENT_TYPES.html, () => (gone ??= renderGonePage(catalog)), catalog.updated, undefined, 410);
   }
   return plans;
 }
 
-/** The site rendered and compressed whole, for the server: every body is computed once per change. */
-export function renderSite(catalog: Catalog): SiteMap {
-  return new Map(planSite(catalog).map((plan) => [plan.path, renderResource(plan)]));
+/**
+ * The inputs of each memoized file, hashed. A feed is rendered from the site
+ * settings and its spec alone (the renderers' signature); an HTML page also
+ * reads the page shell (site, main feed, section navigation) and the links
+ * of its items' section and tags. Items count by version, so an edited item
+ * changes the key of every file that shows it. Files not listed here (OPML,
+ * sitemap, stylesheet, gone pages: a handful) are always rendered.
+ */
+function renderInputs(catalog: Catalog, versions: ItemVersions) {
+  const site = JSON.stringify(catalog.site);
+  const { main } = catalog;
+  const shell = JSON.stringify([site, main.title, main.description, main.base, main.page, catalog.sections.map((s) => [s.name, s.base])]);
+  const links = groupLinks(catalog);
+  const version = (item: Item): string => versions.get(item) ?? missingVersion(item);
+  const linked = (item: Item): string[] => [version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))];
+  const hash = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  const specOf = (spec: FeedSpec): unknown[] => [spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links];
+  return {
+    feed: (format: FeedFormat, spec: FeedSpec): string => hash(['feed', format, site, specOf(spec), spec.items.map(version)]),
+    groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), group.feeds[0]!.items.map(linked)]),
+    itemPage: (item: Item): string => hash(['item', shell, linked(item)]),
+  };
+}
+
+function missingVersion(item: Item): never {
+  throw new Error(`no version for item "${item.key}": every item of a memoized site needs one`);
+}
+
+/**
+ * The site rendered and compressed whole, for the server: every body is
+ * computed once per change. A file whose inputs are unchanged since
+ * `previous` keeps its body, ETag and compressed bodies.
+ */
+export function renderSite(catalog: Catalog, options: { versions?: ItemVersions; previous?: SiteMap } = {}): SiteMap {
+  const before = new Map<string, Resource>();
+  for (const resource of options.previous?.values() ?? []) if (resource.inputs) before.set(resource.inputs, resource);
+  return new Map(
+    planSite(catalog, options.versions).map((plan) => {
+      const kept = plan.inputs ? before.get(plan.inputs) : undefined;
+      if (!kept) return [plan.path, renderResource(plan)];
+      const { render: _render, ...rest } = plan;
+      return [plan.path, { ...rest, body: kept.body, etag: kept.etag, gzip: kept.gzip, br: kept.br }];
+    }),
+  );
 }
 
 /** A planned file with its body, ETag and compressed bodies. */

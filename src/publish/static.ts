@@ -11,18 +11,30 @@ import { recoverInterrupted, swapIn } from './swap.js';
  */
 const WRITE_CONCURRENCY = 32;
 
-/** Where an exported file's `.gz` and `.br` siblings come from instead of compressing here (see CompressedCache). */
-export interface CompressedSource {
-  place(body: Buffer, etag: string, file: string): Promise<void>;
+/** Rendered bodies kept between builds, with their compressed siblings (see BodyStore). */
+export interface StoredBodies {
+  /** The ETag last rendered from these inputs, when its body is still stored. */
+  etagFor(inputs: string): string | undefined;
+  /** Places a stored body and its siblings at `file`; false when it is gone. */
+  placeStored(etag: string, file: string, inputs?: string): Promise<boolean>;
+  /** Stores (compressing once) and places a body just rendered. */
+  place(body: Buffer, etag: string, file: string, inputs?: string): Promise<void>;
+  read(etag: string): Promise<Buffer>;
   /** Called once every file is placed, before the new tree is swapped in, so the swap stays the export's last step. */
   finish(): Promise<void>;
 }
 
 export interface ExportOptions {
-  /** Compressed bodies by ETag; without one, every file is compressed. */
-  compressed?: CompressedSource;
+  /** Stored bodies; without them, every file is rendered, compressed and written. */
+  store?: StoredBodies;
   /** Called with each file once it is written into the new tree, before the swap (e.g. to compare it with the old tree). */
   onResource?: (resource: Resource) => Promise<void>;
+}
+
+/** What an export did: the files planned (the 410 pages included, as the site map counts them) and how many it rendered. */
+export interface ExportStats {
+  files: number;
+  rendered: number;
 }
 
 /**
@@ -46,29 +58,33 @@ export async function writeStatic(site: SiteMap, outDir: string): Promise<void> 
 
 /**
  * The same export from the plan rather than the rendered site: each file is
- * rendered, compressed (or taken from `compressed`) and written, then
- * dropped, so memory holds the files in flight instead of the whole site.
- * Returns the number of files planned (the 410 pages included, as the site map counts them).
+ * rendered, compressed and written (or, with a store, placed as links to the
+ * stored bodies, rendered only when its inputs changed), then dropped, so
+ * memory holds the files in flight instead of the whole site.
  */
-export async function exportSite(plans: readonly PlannedResource[], outDir: string, options: ExportOptions = {}): Promise<number> {
+export async function exportSite(plans: readonly PlannedResource[], outDir: string, options: ExportOptions = {}): Promise<ExportStats> {
+  const { store, onResource } = options;
+  let rendered = 0;
   await inNewTree(outDir, async (staging) => {
     const folders = new FolderMaker();
     await mapLimit(plans, WRITE_CONCURRENCY, async (plan) => {
       if (plan.status !== 200) return;
-      const { body, etag } = renderBody(plan);
       const file = join(staging, plan.file);
       await folders.make(dirname(file));
-      if (options.compressed) {
-        await writeFile(file, body);
-        await options.compressed.place(body, etag, file);
-      } else {
-        await writeEncodings(file, body, compressBody(body));
+      const known = store && plan.inputs ? store.etagFor(plan.inputs) : undefined;
+      if (known && (await store!.placeStored(known, file, plan.inputs))) {
+        if (onResource) await onResource(lazyResource(plan, await store!.read(known), known));
+        return;
       }
-      await options.onResource?.(lazyResource(plan, body, etag));
+      rendered++;
+      const { body, etag } = renderBody(plan);
+      if (store) await store.place(body, etag, file, plan.inputs);
+      else await writeEncodings(file, body, compressBody(body));
+      await onResource?.(lazyResource(plan, body, etag));
     });
-    await options.compressed?.finish();
+    await store?.finish();
   });
-  return plans.length;
+  return { files: plans.length, rendered };
 }
 
 async function inNewTree(outDir: string, write: (staging: string) => Promise<void>): Promise<void> {

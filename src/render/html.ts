@@ -69,19 +69,27 @@ function date(d: Date): string {
   return `<time datetime="${rfc3339(d)}">${DAY.format(d)}</time>`;
 }
 
-/** Links from names to their group pages, built once per catalog. */
-interface GroupLinks {
+/** Links from names to their group pages. */
+export interface GroupLinks {
   section(name: string): string;
   tag(name: string): string;
 }
 
-function groupLinks(catalog: Catalog): GroupLinks {
-  const sections = new Map(catalog.sections.map((g) => [g.name, g.base]));
-  const tags = new Map(catalog.tags.map((g) => [g.name, g.base]));
-  return {
-    section: (name) => `${sections.get(name) ?? ''}/`,
-    tag: (name) => `${tags.get(name) ?? ''}/`,
-  };
+const linksByCatalog = new WeakMap<Catalog, GroupLinks>();
+
+/** Built once per catalog: a site has thousands of tags, and every item page needs a few of them. */
+export function groupLinks(catalog: Catalog): GroupLinks {
+  let links = linksByCatalog.get(catalog);
+  if (!links) {
+    const sections = new Map(catalog.sections.map((g) => [g.name, g.base]));
+    const tags = new Map(catalog.tags.map((g) => [g.name, g.base]));
+    links = {
+      section: (name) => `${sections.get(name) ?? ''}/`,
+      tag: (name) => `${tags.get(name) ?? ''}/`,
+    };
+    linksByCatalog.set(catalog, links);
+  }
+  return links;
 }
 
 function tagList(item: Item, links: GroupLinks): string {

@@ -1,7 +1,8 @@
 // Preloaded into a real `wirefeed build` (node --import) by test/crash.test.ts, so the test can
 // kill -9 it at an exact step of its file writing instead of guessing a delay.
-// Names every mkdir, writeFile, rename and rm made through fs/promises (the static export and
-// the item cache use only these) as "op path", the path relative to the working directory and
+// Names every mkdir, writeFile, rename, rm and link made through fs/promises (the static export
+// and the build caches use only these) as "op path" (a link by the path it creates), the path
+// relative to the working directory and
 // the pid written PID, so that steps are named alike in every run. With WIREFEED_PAUSE_AT set
 // to "<name>@<k>", the k-th step of that name prints "paused <name>@<k>" on stderr and never
 // finishes (a writeFile first writes half its bytes, leaving a partial file); with
@@ -14,10 +15,11 @@ const cwd = process.cwd();
 const steps = [];
 const seen = new Map();
 
-for (const op of ['mkdir', 'writeFile', 'rename', 'rm']) {
+for (const op of ['mkdir', 'writeFile', 'rename', 'rm', 'link']) {
   const original = fs.promises[op];
   fs.promises[op] = async (path, ...rest) => {
-    const step = `${op} ${String(path).replace(cwd, '.').replaceAll(String(process.pid), 'PID')}`;
+    const named = op === 'link' ? rest[0] : path;
+    const step = `${op} ${String(named).replace(cwd, '.').replaceAll(String(process.pid), 'PID')}`;
     steps.push(step);
     seen.set(step, (seen.get(step) ?? 0) + 1);
     if (`${step}@${seen.get(step)}` === pauseAt) {

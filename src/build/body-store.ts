@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { compressBody, COMPRESSION_SETTINGS } from '../publish/site.js';
+import { codeFingerprint } from './cache.js';
+
+/** An entry's files: the body, then its precompressed siblings. */
+const ENCODINGS = ['', '.gz', '.br'] as const;
+
+/**
+ * Rendered files kept in the build cache folder between builds, so an
+ * unchanged file costs neither rendering nor compression nor writing:
+ *
+ * - bodies by strong ETag (the body's hash), each with its gzip and brotli
+ *   encodings; the export hard-links `<file>`, `<file>.gz` and `<file>.br`
+ *   to them. Entries are read-only, so an editor cannot change one through
+ *   a link in place (editors that save by rename break the link instead);
+ * - which ETag each set of render inputs gave (see planSite), so a planned
+ *   file whose inputs are unchanged is placed without being rendered.
+ *
+ * Deleting the folder is always safe: exported files keep their own links,
+ * and the next build renders and compresses again.
+ */
+export class BodyStore {
+  private readonly used = new Set<string>();
+  /** Entries being stored: one body shared by several files is compressed once. */
+  private readonly storing = new Map<string, Promise<void>>();
+  private readonly rendered = new Map<string, string>();
+
+  private constructor(
+    private readonly root: string,
+    private readonly dir: string,
+    private readonly present: Set<string>,
+    private readonly renderedBefore: ReadonlyMap<string, string>,
+    private readonly renderedFile: string,
+  ) {}
+
+  /** Opens (or starts) the store for this compression setting and code under `root`, e.g. ".wirefeed-cache". */
+  static async open(root: string): Promise<BodyStore> {
+    const salt = createHash('sha256').update(COMPRESSION_SETTINGS).update(codeFingerprint()).digest('hex').slice(0, 16);
+    const base = join(root, 'bodies');
+    const dir = join(base, salt);
+    await mkdir(dir, { recursive: true });
+    // An entry is whole once its last file is there (each is renamed into place complete, the body last).
+    const files = new Set(await readdir(dir));
+    const names = [...files].filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
+    const renderedFile = join(dir, 'rendered.v8');
+    return new BodyStore(base, dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readRendered(renderedFile), renderedFile);
+  }
+
+  /** The ETag of the body last rendered from these inputs, if the store still holds it. */
+  etagFor(inputs: string): string | undefined {
+    const etag = this.renderedBefore.get(inputs);
+    return etag !== undefined && this.present.has(entryName(etag)) ? etag : undefined;
+  }
+
+  /** Places `<file>`, `<file>.gz` and `<file>.br` for `body`, storing and compressing it only on a miss. */
+  async place(body: Buffer, etag: string, file: string, inputs?: string): Promise<void> {
+    const name = entryName(etag);
+    if (inputs) this.rendered.set(inputs, etag);
+    await this.ensure(name, body);
+    if (!(await this.placeStored(etag, file))) {
+      // Removed since the store was opened (a concurrent build's clean-up): store it again.
+      await this.ensure(name, body);
+      if (!(await this.placeStored(etag, file))) throw new Error(`the build cache entry ${name} keeps disappearing`);
+    }
+  }
+
+  /**
+   * Places a stored body without rendering it; false when the entry is gone
+   * (the caller renders it). `inputs` are remembered for the next build.
+   */
+  async placeStored(etag: string, file: string, inputs?: string): Promise<boolean> {
+    const name = entryName(etag);
+    this.used.add(name);
+    try {
+      for (const encoding of ENCODINGS) await linkOrCopy(join(this.dir, `${name}${encoding}`), `${file}${encoding}`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.present.delete(name);
+      for (const encoding of ENCODINGS) await rm(`${file}${encoding}`, { force: true });
+      return false;
+    }
+    if (inputs) this.rendered.set(inputs, etag);
+    return true;
+  }
+
+  /** A stored body's bytes. */
+  read(etag: string): Promise<Buffer> {
+    return readFile(join(this.dir, entryName(etag)));
+  }
+
+  /** Records what this build rendered, and drops entries it did not use and every other setting's entries. */
+  async finish(): Promise<void> {
+    await Promise.all(this.storing.values());
+    const temporary = `${this.renderedFile}.${process.pid}.tmp`;
+    await writeFile(temporary, serialize(this.rendered));
+    await rename(temporary, this.renderedFile);
+    for (const file of await readdir(this.dir)) {
+      if (file === 'rendered.v8') continue;
+      // A temporary file is a concurrent build's entry in the making, unless its process is gone.
+      const pid = /\.(\d+)\.tmp$/.exec(file);
+      if (pid ? !isRunning(Number(pid[1])) : !this.used.has(file.replace(/\.(gz|br)$/, ''))) await rm(join(this.dir, file), { force: true });
+    }
+    const own = this.dir.slice(this.root.length + 1);
+    for (const other of await readdir(this.root)) if (other !== own) await rm(join(this.root, other), { recursive: true, force: true });
+  }
+
+  private async ensure(name: string, body: Buffer): Promise<void> {
+    if (this.present.has(name)) return;
+    let pending = this.storing.get(name);
+    if (!pending) {
+      pending = this.store(name, body).finally(() => this.storing.delete(name));
+      this.storing.set(name, pending);
+    }
+    await pending;
+  }
+
+  private async store(name: string, body: Buffer): Promise<void> {
+    const compressed = compressBody(body);
+    // The body last: open() counts an entry whose three files are there.
+    for (const [encoding, bytes] of [['.gz', compressed.gzip], ['.br', compressed.br], ['', body]] as const) {
+      const file = join(this.dir, `${name}${encoding}`);
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, bytes, { mode: 0o444 });
+      await rename(temporary, file);
+    }
+    this.present.add(name);
+  }
+}
+
+async function readRendered(file: string): Promise<ReadonlyMap<string, string>> {
+  try {
+    const rendered: unknown = deserialize(await readFile(file));
+    return rendered instanceof Map ? (rendered as Map<string, string>) : new Map();
+  } catch {
+    // Missing, truncated or from another Node version: every file is rendered again.
+    return new Map();
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** ETags are quoted base64url: without the quotes, a file name. */
+function entryName(etag: string): string {
+  return etag.replace(/^"|"$/g, '');
+}
+
+/** A hard link where the file system allows one; a copy across devices or past the link limit. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EMLINK' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+    await copyFile(from, to);
+  }
+}

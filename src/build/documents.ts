@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { IngestEnv } from '../ingest/index.js';
+import { candidateLines, checkedLines } from '../normalize/boilerplate.js';
+import type { RawDocument, SourceDocument } from '../types.js';
+import { codeFingerprint } from './cache.js';
+
+/** What the corpus-wide stages need of an ingested document, so an unchanged file is not parsed again. */
+export interface DocumentFacts {
+  /** The item id (unique per site). */
+  key: string;
+  /** Its newest date, in ms: the build refuses documents dated in the future, and the clock moves. */
+  updated: number;
+  /** Its lines that count towards the corpus-level repeated-line pass (candidateLines). */
+  candidates: string[];
+  /** lineHash of every line the boilerplate check looks at: which repeated lines the document contains. */
+  checked: string[];
+}
+
+/**
+ * Ingested documents' facts by a hash of everything ingest reads (path,
+ * bytes, sidecar, git and file dates, SOURCE_DATE_EPOCH, code version), kept
+ * in the build cache folder. A warm build hashes each file and reads these
+ * facts instead of parsing it; only documents that must be enriched again
+ * are parsed. Deleting the folder only makes the next build parse again.
+ */
+export class DocumentCache {
+  private readonly used = new Map<string, DocumentFacts>();
+  private changed = false;
+
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly salt: string,
+    private readonly stored: ReadonlyMap<string, DocumentFacts>,
+  ) {}
+
+  /** The cache under `root` (e.g. ".wirefeed-cache"), or one in memory only. */
+  static async open(root?: string): Promise<DocumentCache> {
+    const salt = codeFingerprint().slice(0, 16);
+    if (!root) return new DocumentCache(undefined, salt, new Map());
+    const file = join(root, 'documents', salt);
+    return new DocumentCache(file, salt, await readStore(file));
+  }
+
+  /** The key of one raw document as this build's environment ingests it. */
+  keyOf(raw: RawDocument, env: IngestEnv): string {
+    const { bytes, ...rest } = raw;
+    return createHash('sha256')
+      .update(this.salt)
+      .update(JSON.stringify([rest, env.sourceDateEpoch ?? null]))
+      .update(bytes)
+      .digest('base64url');
+  }
+
+  get(key: string): DocumentFacts | undefined {
+    const facts = this.stored.get(key);
+    if (facts) this.used.set(key, facts);
+    return facts;
+  }
+
+  /** Records the facts of a document ingested in this build. */
+  set(key: string, source: SourceDocument): DocumentFacts {
+    const facts = factsOf(source);
+    this.used.set(key, facts);
+    this.changed = true;
+    return facts;
+  }
+
+  /** Keeps what this build used, atomically; nothing is written when nothing changed. */
+  async save(): Promise<void> {
+    if (!this.file || (!this.changed && this.used.size === this.stored.size)) return;
+    const dir = join(this.file, '..');
+    await mkdir(dir, { recursive: true });
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    await writeFile(temporary, serialize(this.used));
+    await rename(temporary, this.file);
+    // Facts of other code versions can never be read again.
+    for (const other of await readdir(dir)) if (other !== this.salt && !other.endsWith('.tmp')) await rm(join(dir, other), { force: true });
+  }
+}
+
+export function factsOf(source: SourceDocument): DocumentFacts {
+  return { key: source.key, updated: source.updated.getTime(), candidates: candidateLines(source.blocks), checked: checkedLines(source.blocks).map(lineHash) };
+}
+
+/** A short hash of a line's fingerprint: enough to key items on the repeated lines they contain, far smaller than the lines. */
+export function lineHash(fingerprint: string): string {
+  return createHash('sha1').update(fingerprint).digest('base64url').slice(0, 11);
+}
+
+async function readStore(file: string): Promise<ReadonlyMap<string, DocumentFacts>> {
+  try {
+    const store: unknown = deserialize(await readFile(file));
+    return store instanceof Map ? (store as Map<string, DocumentFacts>) : new Map();
+  } catch {
+    // Missing, truncated or from another Node version: every document is parsed again.
+    return new Map();
+  }
+}
