@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSite } from '../src/build/index.js';
+import { buildSite, BuildSession } from '../src/build/index.js';
 import { renderSite } from '../src/publish/site.js';
 import { loadRules } from '../src/normalize/index.js';
 import { runPipeline, type PipelineOptions } from '../src/pipeline.js';
@@ -43,6 +43,20 @@ describe('buildSite', () => {
     // Unchanged files are hashed, not parsed.
     expect(warm.stats).toMatchObject({ cached: 60, enriched: 0, parsed: 0 });
     expect(bodies(renderSite(warm.catalog))).toEqual(expected);
+  });
+
+  it('in a session, keeps its caches between builds and hashes only documents it has not seen', async () => {
+    const raws = corpus(30);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wf-build-'));
+    const session = new BuildSession();
+    await buildSite(raws, { ...OPTIONS, cacheDir, threads: 1, session });
+    const edited = raws.map((r, i) => (i === 4 ? { ...r, bytes: Buffer.from(`${Buffer.from(r.bytes).toString()}\nA late paragraph was added.\n`) } : r));
+    const again = await buildSite(edited, { ...OPTIONS, cacheDir, threads: 1, session });
+    expect(again.stats).toMatchObject({ cached: 29, enriched: 1, parsed: 1 });
+    expect(bodies(renderSite(again.catalog))).toEqual(bodies(runPipeline(edited, OPTIONS).site));
+    // The session's cache writes finish in the background; a build without the session finds them.
+    await session.saving;
+    expect((await buildSite(edited, { ...OPTIONS, cacheDir, threads: 1 })).stats).toMatchObject({ cached: 30, parsed: 0 });
   });
 
   it('enriches again only the document that changed', async () => {

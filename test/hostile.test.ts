@@ -74,7 +74,7 @@ const GENERATED: GeneratedCase[] = [
     name: 'a file that disappears between listing and reading',
     files: [],
     setup: (seeds) => writeFileSync(join(seeds, 'vanishing.txt'), 'Here now\n\nGone soon.\n'),
-    seam: (seeds) => ({ beforeRealpath: (path) => path === join(seeds, 'vanishing.txt') && unlinkSync(path) }),
+    seam: (seeds) => ({ beforeOpen: (path) => path === join(seeds, 'vanishing.txt') && unlinkSync(path) }),
     published: [],
     refused: [{ file: 'vanishing.txt', reason: /disappeared while the build was reading it/ }],
   },
@@ -89,11 +89,11 @@ const GENERATED: GeneratedCase[] = [
     refused: [{ file: 'growing.txt', reason: /grew while it was read/ }],
   },
   {
-    name: 'a file swapped for a symlink to /etc/passwd after the symlink check',
+    name: 'a file swapped for a symlink to /etc/passwd after the listing said it was a plain file',
     files: [],
     setup: (seeds) => writeFileSync(join(seeds, 'swapped.txt'), 'Innocent\n\nAt first.\n'),
     seam: (seeds) => ({
-      afterRealpath: (path) => {
+      beforeOpen: (path) => {
         if (path !== join(seeds, 'swapped.txt')) return;
         unlinkSync(path);
         symlinkSync('/etc/passwd', path);
@@ -223,26 +223,21 @@ async function captured(work: () => Promise<number>): Promise<{ code: number; st
 }
 
 interface Seam {
-  beforeRealpath?: (path: string) => unknown;
-  afterRealpath?: (path: string) => unknown;
+  /** Before a listed file is opened (a plain file is opened without resolving its path first). */
+  beforeOpen?: (path: string) => unknown;
   /** After an open file's size was read through its handle. */
   afterStat?: (path: string) => unknown;
 }
 
 /**
  * Changes the seeds folder at an exact point of the build's reading, instead of racing it:
- * wraps fs.promises.realpath and open and republishes them to ES module importers.
+ * wraps fs.promises.open and republishes it to ES module importers.
  */
 async function withFsSeam<T>(seam: Seam | undefined, work: () => Promise<T>): Promise<T> {
   if (!seam) return work();
-  const original = { realpath: fs.promises.realpath, open: fs.promises.open };
-  fs.promises.realpath = (async (path: string, ...rest: unknown[]) => {
-    seam.beforeRealpath?.(String(path));
-    const real = await (original.realpath as (...args: unknown[]) => Promise<string>)(path, ...rest);
-    seam.afterRealpath?.(String(path));
-    return real;
-  }) as typeof fs.promises.realpath;
+  const original = { open: fs.promises.open };
   fs.promises.open = (async (path: string, ...rest: unknown[]) => {
+    seam.beforeOpen?.(String(path));
     const handle = await (original.open as (...args: unknown[]) => Promise<fs.promises.FileHandle>)(path, ...rest);
     const stat = handle.stat.bind(handle);
     handle.stat = (async (...args: unknown[]) => {

@@ -80,4 +80,28 @@ describe('readSeeds', () => {
     });
     expect(read.deleted).toEqual(['gone_0123456789abcdef.txt']);
   });
+
+  it('with what changed since a reading, reads again only changed files, their sidecars and folders, and sees additions and deletions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-read-'));
+    mkdirSync(join(dir, 'sub'));
+    for (const name of ['a.txt', 'b.txt', 'c.txt', 'gone.txt', 'sub/d.txt', 'sub/e.txt']) writeFileSync(join(dir, name), `${name}\n\nBody.`);
+    const first = await readSeeds(dir);
+    writeFileSync(join(dir, 'a.txt'), 'A again\n\nBody.');
+    writeFileSync(join(dir, 'b.meta.json'), '{"author":"Ana"}');
+    writeFileSync(join(dir, 'new.txt'), 'New\n\nBody.');
+    rmSync(join(dir, 'gone.txt'));
+    // An edit the watcher did not report is not read again: the reading says what the watcher heard.
+    writeFileSync(join(dir, 'c.txt'), 'C unheard\n\nBody.');
+    const since = { previous: first, changed: new Set(['a.txt', 'b.meta.json', 'new.txt', 'gone.txt', 'sub']) };
+    const second = await readSeeds(dir, since);
+    const byPath = (read: typeof first) => new Map(read.documents.map((d) => [d.path, d]));
+    const [before, after] = [byPath(first), byPath(second)];
+    expect([...after.keys()]).toEqual(['a.txt', 'b.txt', 'c.txt', 'new.txt', 'sub/d.txt', 'sub/e.txt']);
+    expect(after.get('c.txt')).toBe(before.get('c.txt'));
+    for (const path of ['a.txt', 'b.txt', 'sub/d.txt', 'sub/e.txt']) expect(after.get(path), path).not.toBe(before.get(path));
+    expect(Buffer.from(after.get('a.txt')!.bytes).toString()).toContain('A again');
+    expect(after.get('b.txt')!.sidecar).toEqual({ author: 'Ana' });
+    // Without what changed, everything is read.
+    expect(Buffer.from(byPath(await readSeeds(dir)).get('c.txt')!.bytes).toString()).toContain('C unheard');
+  });
 });

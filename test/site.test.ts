@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalog, type Catalog, type Site } from '../src/catalog/index.js';
 import type { Item } from '../src/types.js';
-import { renderSite } from '../src/publish/site.js';
+import { precompress, renderSite } from '../src/publish/site.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
 import { makeItem, SITE } from './support/items.js';
 
@@ -105,6 +106,18 @@ describe('rendering only what changed (versions and previous)', () => {
     // b is in the main feed's archive, Sport and Geneva, and on the pages that list it.
     for (const path of ['/items/a', '/items/c', '/items/d', '/categories/world/rss.xml', '/categories/business/', '/tags/nato/atom.xml']) expect(kept, path).toContain(path);
     for (const path of ['/items/b', '/categories/sport/rss.xml', '/tags/geneva/feed.json', '/tags/geneva/', '/archive/1/rss.xml']) expect(kept, path).not.toContain(path);
+  });
+
+  it('compresses bodies when first read, or ahead of requests with precompress, which stops when told', async () => {
+    const site = renderSite(before);
+    const resource = site.get('/rss.xml')!;
+    expect(gunzipSync(resource.gzip).equals(resource.body)).toBe(true);
+    expect(resource.gzip).toBe(resource.gzip);
+    let asked = 0;
+    await precompress(site, () => asked++ > 2);
+    expect(asked).toBe(4);
+    await precompress(site);
+    for (const each of site.values()) expect(brotliDecompressSync(each.br).equals(each.body)).toBe(true);
   });
 
   it('refuses a memoized render where an item has no version', () => {

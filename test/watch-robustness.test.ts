@@ -68,7 +68,7 @@ beforeAll(async () => {
     });
   });
   base = `http://127.0.0.1:${port}`;
-  // The subscriber: every 50 ms, the whole feed, which must always parse.
+  // The subscriber: every 20 ms, the whole feed, which must always parse.
   polling = setInterval(() => {
     fetch(`${base}/feed.json`)
       .then(async (res) => {
@@ -78,7 +78,7 @@ beforeAll(async () => {
         polls++;
       })
       .catch((error: Error) => pollErrors.push(error.message));
-  }, 50);
+  }, 20);
 }, 90_000);
 
 afterAll(async () => {

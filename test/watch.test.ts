@@ -67,6 +67,23 @@ describe('watchSeeds', () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(rebuilds).toBe(1);
   });
+  it('tells each rebuild which paths changed since the last one began', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-watch-'));
+    mkdirSync(join(dir, 'sub'));
+    const batches: (string[] | undefined)[] = [];
+    const watcher = watchSeeds({ dir, debounceMs: 100, rebuild: async (changed) => void batches.push(changed && [...changed].sort()), onError: () => undefined });
+    watchers.push(watcher);
+    writeFileSync(join(dir, 'a.txt'), 'A\n\nBody.');
+    writeFileSync(join(dir, 'sub', 'b.txt'), 'B\n\nBody.');
+    await until(() => batches.length > 0);
+    await watcher.settled();
+    expect(batches.flat()).toEqual(expect.arrayContaining(['a.txt', 'sub/b.txt']));
+    const seen = batches.length;
+    writeFileSync(join(dir, 'c.txt'), 'C\n\nBody.');
+    await until(() => batches.length > seen);
+    expect(batches[seen]).toEqual(['c.txt']);
+  });
+
   it('runs one more rebuild for changes that arrive during a rebuild, never two at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wirefeed-watch-'));
     let running = 0;

@@ -20,17 +20,22 @@ import type { Item } from '../types.js';
 export class ItemCache {
   // Promises, so the many concurrent lookups of one build read and decode each shard once.
   private readonly shards = new Map<string, Promise<Map<string, Item>>>();
-  private readonly used = new Map<string, Map<string, Item>>();
+  private used = new Map<string, Map<string, Item>>();
 
   private constructor(
     private readonly dir: string,
     private readonly salt: string,
   ) {}
 
-  /** Opens (or starts) the cache for this code and these rules under `root`, e.g. ".wirefeed-cache". */
-  static open(root: string, context: EnrichContext): ItemCache {
+  /**
+   * Opens (or starts) the cache for this code and these rules under `root`,
+   * e.g. ".wirefeed-cache"; `reuse`, the cache of this process's last build,
+   * is kept when it is for the same folder and rules (its shards stay decoded).
+   */
+  static open(root: string, context: EnrichContext, reuse?: ItemCache): ItemCache {
     const salt = createHash('sha256').update(codeFingerprint()).update(contextFingerprint(context)).digest('hex').slice(0, 16);
-    return new ItemCache(join(root, 'items'), salt);
+    const dir = join(root, 'items');
+    return reuse && reuse.dir === dir && reuse.salt === salt ? reuse : new ItemCache(dir, salt);
   }
 
   /**
@@ -60,10 +65,12 @@ export class ItemCache {
    * are rewritten, each atomically (a concurrent build sees old or new).
    */
   async save(): Promise<void> {
+    const used = this.used;
+    this.used = new Map();
     const dir = join(this.dir, this.salt);
     await mkdir(dir, { recursive: true });
-    for (const name of await readdir(dir)) if (!this.used.has(name.slice(0, 2))) await rm(join(dir, name), { force: true });
-    for (const [shard, entries] of this.used) {
+    for (const name of await readdir(dir)) if (!used.has(name.slice(0, 2))) await rm(join(dir, name), { force: true });
+    for (const [shard, entries] of used) {
       const stored = await this.shard(shard);
       if (stored.size === entries.size && [...entries.keys()].every((key) => stored.has(key))) continue;
       const file = join(dir, shard);

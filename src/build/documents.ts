@@ -27,13 +27,15 @@ export interface DocumentFacts {
  * are parsed. Deleting the folder only makes the next build parse again.
  */
 export class DocumentCache {
-  private readonly used = new Map<string, DocumentFacts>();
+  private used = new Map<string, DocumentFacts>();
   private changed = false;
+  /** Keys of documents already hashed by this process: a watcher's rebuild hashes only what it read again. */
+  private readonly keys = new WeakMap<RawDocument, { epoch: number | undefined; key: string }>();
 
   private constructor(
     private readonly file: string | undefined,
     private readonly salt: string,
-    private readonly stored: ReadonlyMap<string, DocumentFacts>,
+    private stored: ReadonlyMap<string, DocumentFacts>,
   ) {}
 
   /** The cache under `root` (e.g. ".wirefeed-cache"), or one in memory only. */
@@ -46,12 +48,17 @@ export class DocumentCache {
 
   /** The key of one raw document as this build's environment ingests it. */
   keyOf(raw: RawDocument, env: IngestEnv): string {
+    const epoch = env.sourceDateEpoch?.getTime();
+    const known = this.keys.get(raw);
+    if (known && known.epoch === epoch) return known.key;
     const { bytes, ...rest } = raw;
-    return createHash('sha256')
+    const key = createHash('sha256')
       .update(this.salt)
       .update(JSON.stringify([rest, env.sourceDateEpoch ?? null]))
       .update(bytes)
       .digest('base64url');
+    this.keys.set(raw, { epoch, key });
+    return key;
   }
 
   get(key: string): DocumentFacts | undefined {
@@ -68,13 +75,20 @@ export class DocumentCache {
     return facts;
   }
 
-  /** Keeps what this build used, atomically; nothing is written when nothing changed. */
+  /**
+   * Keeps what this build used, atomically; nothing is written when nothing
+   * changed. The cache is then ready for the next build of this process.
+   */
   async save(): Promise<void> {
-    if (!this.file || (!this.changed && this.used.size === this.stored.size)) return;
+    const { used, changed, stored } = this;
+    this.stored = used;
+    this.used = new Map();
+    this.changed = false;
+    if (!this.file || (!changed && used.size === stored.size)) return;
     const dir = join(this.file, '..');
     await mkdir(dir, { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, serialize(this.used));
+    await writeFile(temporary, serialize(used));
     await rename(temporary, this.file);
     // Facts of other code versions can never be read again.
     for (const other of await readdir(dir)) if (other !== this.salt && !other.endsWith('.tmp')) await rm(join(dir, other), { force: true });

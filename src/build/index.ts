@@ -13,6 +13,21 @@ export interface BuildOptions extends PipelineOptions {
   threads?: number;
   /** Called as documents are done (cached ones count at once), for progress display; `total` is the documents to build. */
   onProgress?: (done: number, total: number) => void;
+  /** A long-lived process's caches, kept decoded from one build to the next (watch mode). */
+  session?: BuildSession;
+}
+
+/**
+ * What a long-lived process (the server in watch mode) keeps between its
+ * builds: the caches stay decoded in memory and remember which documents
+ * they hashed, and each build's cache writes finish while the next change is
+ * awaited rather than before the new site is served.
+ */
+export class BuildSession {
+  documents?: DocumentCache;
+  items?: ItemCache;
+  /** The last build's cache writes, resolving to their error if they failed; the next build waits for them and reports it. */
+  saving?: Promise<unknown>;
 }
 
 export interface BuildStats {
@@ -46,7 +61,11 @@ interface Entry {
  */
 export async function buildSite(raws: readonly RawDocument[], options: BuildOptions): Promise<CatalogResult & { stats: BuildStats }> {
   const env = ingestEnv(options);
-  const documents = await DocumentCache.open(options.cacheDir);
+  const { session } = options;
+  const failedSave = await session?.saving;
+  if (session) session.saving = undefined;
+  if (failedSave) throw new Error(`the build cache could not be written: ${(failedSave as Error).message}`);
+  const documents = session?.documents ?? (await DocumentCache.open(options.cacheDir));
   const failures: DocumentFailure[] = [];
   // Documents parsed in this build, kept for enrichment: a miss in the item cache is usually one of them.
   const parsed = new Map<string, SourceDocument>();
@@ -72,7 +91,8 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const context = enrichContext(options, repeated);
   const repeatedHashes = new Set([...repeated].map(lineHash));
 
-  const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context) : undefined;
+  const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context, session?.items) : undefined;
+  if (session) Object.assign(session, { documents, items: cache });
   const keys = cache ? entries.map((entry) => cache.keyOf(entry.documentKey, entry.facts.checked.filter((line) => repeatedHashes.has(line)))) : [];
   const found: (Item | undefined)[] = cache ? await Promise.all(keys.map((key) => cache.get(key))) : [];
   const missing = entries.flatMap((entry, i) => {
@@ -105,7 +125,9 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
     items.push(item);
     if (cache) versions.set(item, keys[i] as string);
   });
-  await Promise.all([cache?.save(), documents.save()]);
+  const saving = Promise.all([cache?.save(), documents.save()]);
+  if (session) session.saving = saving.then(() => undefined, (error: unknown) => error ?? new Error('unknown error'));
+  else await saving;
   const result = catalogItems(items, failures, options, cache ? versions : undefined);
   const stats = { documents: entries.length, cached, enriched: missing.length, parsed: parsedCount, threads: Math.max(1, threads) };
   return { ...result, stats };

@@ -1,9 +1,12 @@
 import type { Config } from '../config/schema.js';
 import { parsePollLimit } from '../publish/http/poll-limit.js';
 import { createApp, listen, shutdown, SiteHolder } from '../publish/server.js';
+import { precompress } from '../publish/site.js';
 import { lastGoodDocuments, watchSeeds, type Watcher } from '../publish/watch.js';
 import { changedFeeds } from '../publish/websub.js';
 import type { PipelineResult } from '../pipeline.js';
+import { BuildSession } from '../build/index.js';
+import type { ReadResult } from '../ingest/read.js';
 import { tellHub } from './hub.js';
 import { progressReporter } from './progress.js';
 import { buildFromConfig } from './site.js';
@@ -35,10 +38,14 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
     process.once('SIGINT', stop);
   });
   const keep = options.watch ? lastGoodDocuments() : undefined;
+  // Watch mode keeps its caches decoded and rereads only the files the watcher names.
+  const session = keep ? new BuildSession() : undefined;
   const progress = output.quiet || keep ? undefined : progressReporter({ stream: process.stderr });
   let result: PipelineResult;
+  let read: ReadResult;
   try {
-    const built = await buildFromConfig(config, env, cwd, { ...(keep ? { keep } : {}), ...(progress ? { onProgress: (done, total) => progress.update(done, total) } : {}) });
+    const built = await buildFromConfig(config, env, cwd, { ...(keep ? { keep, session } : {}), ...(progress ? { onProgress: (done, total) => progress.update(done, total) } : {}) });
+    read = built.read;
     progress?.finish();
     for (const message of built.messages) process.stderr.write(`${message}\n`);
     result = built.result;
@@ -49,18 +56,23 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   }
   if (holder.stopping) return stopped;
   holder.set(result.site);
+  // Compressed bodies are made between requests once the site is served, not before.
+  void precompress(result.site, () => holder.get() !== result.site || holder.stopping);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   if (!output.quiet) process.stdout.write(`Serving ${result.catalog.items.length} items at http://${options.host}:${port}/ (feeds link to ${config.site.url})\n`);
   if (keep) {
     watcher = watchSeeds({
       dir: config.seeds,
-      rebuild: async () => {
+      rebuild: async (changed) => {
         const started = performance.now();
         const previous = holder.get();
-        const next = await buildFromConfig(config, env, cwd, { keep, ...(previous ? { previous } : {}) });
+        const since = changed ? { previous: read, changed } : undefined;
+        const next = await buildFromConfig(config, env, cwd, { keep, session, ...(since ? { since } : {}), ...(previous ? { previous } : {}) });
+        read = next.read;
         for (const message of next.messages) process.stderr.write(`${message}\n`);
         holder.set(next.result.site);
+        void precompress(next.result.site, () => holder.get() !== next.result.site || holder.stopping);
         // Fire and forget: serving never waits for the hub.
         if (config.hub) void tellHub(config.hub, config.site.url, changedFeeds(next.result.site, previous), { signal: pending.signal, quiet: output.quiet });
         if (!output.quiet) process.stdout.write(`Rebuilt ${next.result.catalog.items.length} items in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);

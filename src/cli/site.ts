@@ -1,7 +1,7 @@
-import { buildSite } from '../build/index.js';
+import { buildSite, type BuildSession } from '../build/index.js';
 import { readRuleFiles } from '../config/rules.js';
 import type { Config } from '../config/schema.js';
-import { readSeeds, type ReadResult } from '../ingest/read.js';
+import { readSeeds, type ReadResult, type ReadSince } from '../ingest/read.js';
 import { loadRules } from '../normalize/index.js';
 import type { CatalogResult, PipelineOptions, PipelineResult } from '../pipeline.js';
 import { renderSite, type SiteMap } from '../publish/site.js';
@@ -16,9 +16,9 @@ export { SeedsError };
 /** Content-hash cache of enriched items, relative to the working directory; safe to delete. */
 export const CACHE_DIR = '.wirefeed-cache';
 
-export async function readSeedsFolder(seeds: string): Promise<ReadResult> {
+export async function readSeedsFolder(seeds: string, since?: ReadSince): Promise<ReadResult> {
   try {
-    return await readSeeds(seeds);
+    return await readSeeds(seeds, since);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a folder' : (error as Error).message;
@@ -53,6 +53,8 @@ export interface CatalogBuild {
   problems: Problem[];
   /** Each failure as one stderr line: file, what happened to the document, reason, what to do. */
   messages: string[];
+  /** The seeds as read, for the next build of a watcher (ReadSince). */
+  read: ReadResult;
 }
 
 export interface SiteBuild extends CatalogBuild {
@@ -67,6 +69,9 @@ export interface SiteBuildOptions {
   cache?: boolean;
   /** The site served so far: files whose inputs are unchanged keep their rendered and compressed bodies. */
   previous?: SiteMap;
+  /** Watch mode: the caches kept between builds, and what changed since the last reading of the seeds. */
+  session?: BuildSession;
+  since?: ReadSince;
 }
 
 /** Reads the seeds and builds the whole site in memory, every file rendered (for the server). */
@@ -78,13 +83,13 @@ export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cw
 
 /** Reads the seeds and builds the catalog, leaving the files unrendered (the static export renders them one at a time). */
 export async function buildCatalogFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<CatalogBuild> {
-  const read = await readSeedsFolder(config.seeds);
+  const read = await readSeedsFolder(config.seeds, options.since);
   const pipeline = pipelineOptions(config, env, cwd, read.deleted);
   let built: { result: CatalogResult; failures: DocumentFailure[]; kept: Set<string> };
   if (options.keep) {
     // Watch mode rebuilds inside the server: through the item cache and worker threads, so that
     // unchanged documents cost nothing and enrichment does not stall the answers for seconds.
-    built = await options.keep(read, (documents: RawDocument[]) => buildSite(documents, { ...pipeline, cacheDir: CACHE_DIR }));
+    built = await options.keep(read, (documents: RawDocument[]) => buildSite(documents, { ...pipeline, cacheDir: CACHE_DIR, ...(options.session ? { session: options.session } : {}) }));
   } else {
     // Unchanged documents come from the item cache; the rest are enriched on worker threads.
     const result = await buildSite(read.documents, {
@@ -104,7 +109,7 @@ export async function buildCatalogFromConfig(config: Config, env: NodeJS.Process
     const line = problem.line && !/\bline \d/.test(problem.message) ? ` (line ${problem.line})` : '';
     return `${problem.file}: ${status}: ${problem.message}${line}${problem.hint ? `; ${problem.hint}` : ''}`;
   });
-  return { result, failures, documents: read.documents.length + read.failures.length, problems, messages };
+  return { result, failures, documents: read.documents.length + read.failures.length, problems, messages, read };
 }
 
 function sourceDateEpoch(env: NodeJS.ProcessEnv): Date | undefined {

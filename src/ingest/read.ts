@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { open, readdir, readFile, realpath, type FileHandle } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { open, readdir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { DocumentFailure, RawDocument } from '../types.js';
@@ -28,20 +28,36 @@ export interface ReadResult {
   deleted: string[];
 }
 
+/** What a watcher knows since the last read: only these paths (and documents under or beside them) need reading again. */
+export interface ReadSince {
+  previous: ReadResult;
+  /** Changed paths relative to the folder, `/`-separated: files, sidecars or folders. */
+  changed: ReadonlySet<string>;
+}
+
 /**
  * Reads every document under `dir`, in a stable order (sorted paths) so the
  * build does not depend on the order the file system lists them. A file that
- * can't be read is a failure of that file only.
+ * can't be read is a failure of that file only. With `since`, a document
+ * whose file, sidecar, folders and git dates did not change keeps its
+ * previous reading (the folder is still listed, so additions and deletions
+ * are always seen).
  */
-export async function readSeeds(dir: string): Promise<ReadResult> {
+export async function readSeeds(dir: string, since?: ReadSince): Promise<ReadResult> {
   const root = await realpath(dir);
   const listed = await listFiles(root, root);
-  const paths = listed.filter(isDocumentPath).sort();
+  const paths = listed.map((file) => file.path).filter(isDocumentPath).sort();
   const history = await gitHistory(root);
-  const names = new Set(listed);
+  const names = new Set(listed.map((file) => file.path));
+  const links = new Set(listed.filter((file) => file.link).map((file) => file.path));
+  const previous = new Map(since?.previous.documents.map((doc) => [doc.path, doc]));
   const outcomes = await mapLimit(paths, READ_CONCURRENCY, async (path): Promise<{ document: RawDocument } | { failure: DocumentFailure }> => {
+    const commits = history.files.get(path);
+    const dirty = history.dirty.has(path);
+    const known = previous.get(path);
+    if (known && since && !touched(path, since.changed) && sameHistory(known, commits, dirty)) return { document: known };
     try {
-      return { document: await readDocument(root, path, history.files.get(path), history.dirty.has(path), names) };
+      return { document: await readDocument(root, path, commits, dirty, names, links.has(path)) };
     } catch (error) {
       return { failure: { path, reason: readFailure(error) } };
     }
@@ -57,11 +73,29 @@ export async function readSeeds(dir: string): Promise<ReadResult> {
   return { documents, failures, deleted };
 }
 
-/** `listed`: every file the listing found, so sidecars that are not there cost no failed open. */
-async function readDocument(root: string, path: string, commits: CommitDates | undefined, dirty: boolean, listed: ReadonlySet<string>): Promise<RawDocument> {
+const SIDECARS = ['.meta.json', '.meta.yaml', '.meta.yml'];
+
+/** Whether a document may differ from its last reading: it, its sidecar or one of its folders changed. */
+function touched(path: string, changed: ReadonlySet<string>): boolean {
+  if (changed.has(path)) return true;
+  const stem = path.replace(/\.[^./]+$/, '');
+  if (SIDECARS.some((ext) => changed.has(stem + ext))) return true;
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) if (changed.has(path.slice(0, slash))) return true;
+  return false;
+}
+
+function sameHistory(doc: RawDocument, commits: CommitDates | undefined, dirty: boolean): boolean {
+  return doc.gitDate?.getTime() === commits?.first.getTime() && doc.gitUpdated?.getTime() === commits?.last.getTime() && (doc.dirty ?? false) === dirty;
+}
+
+/**
+ * `listed`: every file the listing found, so sidecars that are not there cost no failed open.
+ * `link`: the listing found a symlink (the listing never enters a linked folder, so any other path is real).
+ */
+async function readDocument(root: string, path: string, commits: CommitDates | undefined, dirty: boolean, listed: ReadonlySet<string>, link: boolean): Promise<RawDocument> {
   const full = join(root, path);
   // A symlink may point anywhere; only files that really live under the seeds folder are published.
-  const real = await realpath(full);
+  const real = link ? await realpath(full) : full;
   if (real !== root && !real.startsWith(root + sep)) throw new Error('is a symlink to a file outside the seeds folder');
   // One open file is checked and read: a file swapped for a symlink after the check, or grown
   // after its size was read, cannot slip past the limits (O_NOFOLLOW refuses a new symlink).
@@ -102,6 +136,8 @@ async function readAtMost(handle: FileHandle, expected: number, limit: number): 
     chunks.push(chunk.subarray(0, bytesRead));
     total += bytesRead;
     if (total > limit) throw new Error(`grew while it was read, ${OVER_LIMIT}`);
+    // A short read of a regular file is its end: no second read to hear it (a warm build is mostly reading).
+    if (bytesRead < chunk.length) break;
     want = 64 * 1024;
   }
   return Buffer.concat(chunks, total);
@@ -110,7 +146,7 @@ async function readAtMost(handle: FileHandle, expected: number, limit: number): 
 async function readSidecar(documentPath: string, relativePath: string, listed: ReadonlySet<string>): Promise<Record<string, unknown> | undefined> {
   const stem = documentPath.replace(/\.[^./]+$/, '');
   const relativeStem = relativePath.replace(/\.[^./]+$/, '');
-  for (const ext of ['.meta.json', '.meta.yaml', '.meta.yml']) {
+  for (const ext of SIDECARS) {
     if (!listed.has(relativeStem + ext)) continue;
     let text: string;
     try {
@@ -127,14 +163,19 @@ async function readSidecar(documentPath: string, relativePath: string, listed: R
   return undefined;
 }
 
-async function listFiles(root: string, dir: string): Promise<string[]> {
+interface Listed {
+  path: string;
+  link: boolean;
+}
+
+async function listFiles(root: string, dir: string): Promise<Listed[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const files: string[] = [];
+  const files: Listed[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await listFiles(root, full)));
-    else if (entry.isFile() || entry.isSymbolicLink()) files.push(relative(root, full).split(sep).join('/'));
+    else if (entry.isFile() || entry.isSymbolicLink()) files.push({ path: relative(root, full).split(sep).join('/'), link: entry.isSymbolicLink() });
   }
   return files;
 }
@@ -158,6 +199,8 @@ interface GitHistory {
  */
 export async function gitHistory(dir: string): Promise<GitHistory> {
   const history: GitHistory = { files: new Map(), dirty: new Set(), deleted: [] };
+  // Starting git costs a fork of this process (about 0.1 s in a watcher holding a large site): not for a plain folder.
+  if (!process.env.GIT_DIR && !(await insideWorkTree(dir))) return history;
   try {
     const prefix = (await run('git', ['rev-parse', '--show-prefix'], { cwd: dir })).stdout.trim();
     const log = (await run('git', ['log', '--format=%x01%cI', '--name-status', '--no-renames', '-z', '--', '.'], { cwd: dir, maxBuffer: 512 * 1024 * 1024 })).stdout;
@@ -190,6 +233,20 @@ export async function gitHistory(dir: string): Promise<GitHistory> {
     return history;
   }
   return history;
+}
+
+/** Whether `dir` or a folder above it holds a `.git` (a repository's folder, or a worktree's file). */
+async function insideWorkTree(dir: string): Promise<boolean> {
+  for (let current = dir; ; ) {
+    try {
+      await stat(join(current, '.git'));
+      return true;
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return false;
+      current = parent;
+    }
+  }
 }
 
 function readFailure(error: unknown): string {

@@ -124,12 +124,13 @@ function renderInputs(catalog: Catalog, versions: ItemVersions) {
   const links = groupLinks(catalog);
   const version = (item: Item): string => versions.get(item) ?? missingVersion(item);
   const linked = (item: Item): string[] => [version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))];
-  const hash = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
-  const specOf = (spec: FeedSpec): unknown[] => [spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links];
+  // sha1 of the parts joined: a key, not a defence against collisions made on purpose, and thousands are computed per build.
+  const hash = (parts: unknown[]): string => createHash('sha1').update(parts.join('\u0000')).digest('base64url');
+  const specOf = (spec: FeedSpec): string => JSON.stringify([spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links]);
   return {
-    feed: (format: FeedFormat, spec: FeedSpec): string => hash(['feed', format, site, specOf(spec), spec.items.map(version)]),
-    groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), group.feeds[0]!.items.map(linked)]),
-    itemPage: (item: Item): string => hash(['item', shell, linked(item)]),
+    feed: (format: FeedFormat, spec: FeedSpec): string => hash(['feed', format, site, specOf(spec), ...spec.items.map(version)]),
+    groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), ...group.feeds[0]!.items.map((item) => JSON.stringify(linked(item)))]),
+    itemPage: (item: Item): string => hash(['item', shell, JSON.stringify(linked(item))]),
   };
 }
 
@@ -138,9 +139,10 @@ function missingVersion(item: Item): never {
 }
 
 /**
- * The site rendered and compressed whole, for the server: every body is
- * computed once per change. A file whose inputs are unchanged since
- * `previous` keeps its body, ETag and compressed bodies.
+ * The site rendered whole, for the server: every body is computed once per
+ * change, and compressed once, when first read (see precompress). A file
+ * whose inputs are unchanged since `previous` keeps its body, ETag and
+ * compressed bodies.
  */
 export function renderSite(catalog: Catalog, options: { versions?: ItemVersions; previous?: SiteMap } = {}): SiteMap {
   const before = new Map<string, Resource>();
@@ -148,12 +150,51 @@ export function renderSite(catalog: Catalog, options: { versions?: ItemVersions;
   return new Map(
     planSite(catalog, options.versions).map((plan) => {
       const kept = plan.inputs ? before.get(plan.inputs) : undefined;
-      if (!kept) return [plan.path, renderResource(plan)];
+      if (!kept) {
+        const { body, etag } = renderBody(plan);
+        return [plan.path, lazyResource(plan, body, etag)];
+      }
       const { render: _render, ...rest } = plan;
-      return [plan.path, { ...rest, body: kept.body, etag: kept.etag, gzip: kept.gzip, br: kept.br }];
+      // Getters, so a kept body not compressed yet is compressed once, for both versions.
+      return [
+        plan.path,
+        {
+          ...rest,
+          body: kept.body,
+          etag: kept.etag,
+          get gzip() {
+            return kept.gzip;
+          },
+          get br() {
+            return kept.br;
+          },
+        },
+      ];
     }),
   );
 }
+
+/**
+ * Compresses every body of `site` not compressed yet, a few at a time
+ * between the server's other events, so requests find them ready and a
+ * rebuild never holds the event loop for all of them at once. Resolves when
+ * done, or early once `stop()` says the site was replaced.
+ */
+export async function precompress(site: SiteMap, stop: () => boolean = () => false): Promise<void> {
+  let sliceStarted = performance.now();
+  for (const resource of site.values()) {
+    if (stop()) return;
+    void resource.gzip;
+    void resource.br;
+    if (performance.now() - sliceStarted > PRECOMPRESS_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
+}
+
+/** Longest the event loop is held by compression before requests are answered again. */
+const PRECOMPRESS_SLICE_MS = 20;
 
 /** A planned file with its body, ETag and compressed bodies. */
 export function renderResource(plan: PlannedResource): Resource {

@@ -1,4 +1,5 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
+import { sep } from 'node:path';
 import type { DocumentFailure, RawDocument } from '../types.js';
 
 /**
@@ -32,11 +33,16 @@ export function lastGoodDocuments(): <R extends { failures: DocumentFailure[] }>
 export interface WatchOptions {
   /** Folder to watch, sub-folders included. */
   dir: string;
-  /** Runs one rebuild; it is never called twice at once. */
-  rebuild: () => Promise<void>;
+  /**
+   * Runs one rebuild; it is never called twice at once. `changed`: the paths
+   * (relative to `dir`) reported changed since the last rebuild began, or
+   * undefined when the watcher cannot tell (its first run, a folder watched
+   * anew, an event without a name), and everything must be read again.
+   */
+  rebuild: (changed: ReadonlySet<string> | undefined) => Promise<void>;
   /** Reports a rebuild or watcher error; the published site stays as it was. */
   onError: (message: string) => void;
-  /** Quiet time after the last change before a rebuild starts (editors save in bursts). */
+  /** Quiet time after the last change before a rebuild starts (editors save in bursts, a few milliseconds apart). */
   debounceMs?: number;
   /** How often to try watching again when the folder is gone or unreadable. */
   retryMs?: number;
@@ -54,7 +60,7 @@ export interface Watcher {
  * watched again (and rebuilt) once it is back.
  */
 export function watchSeeds(options: WatchOptions): Watcher {
-  const debounceMs = options.debounceMs ?? 200;
+  const debounceMs = options.debounceMs ?? 25;
   const retryMs = options.retryMs ?? 1000;
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -63,6 +69,8 @@ export function watchSeeds(options: WatchOptions): Watcher {
   let again = false;
   let closed = false;
   let waiters: (() => void)[] = [];
+  // Paths changed since the last rebuild began; undefined: unknown, read everything.
+  let changed: Set<string> | undefined = new Set();
   // The folder watched, by identity: a watcher follows the folder it was given, so one moved away
   // (replaced by a file, or by another folder at the same path) must be watched anew.
   let watched: string | undefined;
@@ -87,8 +95,10 @@ export function watchSeeds(options: WatchOptions): Watcher {
       again = true;
       return;
     }
+    const batch = changed;
+    changed = new Set();
     running = options
-      .rebuild()
+      .rebuild(batch)
       .catch((error: Error) => {
         options.onError(`rebuild failed, still serving the previous version: ${error.message}`);
       })
@@ -103,6 +113,11 @@ export function watchSeeds(options: WatchOptions): Watcher {
         settle();
       });
   };
+  const heard = (_event: string, name: string | Buffer | null): void => {
+    if (name === null) changed = undefined;
+    else changed?.add(String(name).split(sep).join('/'));
+    schedule();
+  };
   const schedule = (): void => {
     if (closed) return;
     clearTimeout(timer);
@@ -115,7 +130,7 @@ export function watchSeeds(options: WatchOptions): Watcher {
     try {
       // fs.watch also watches a file: a path that is not a folder (yet) is waited for.
       if (id === undefined) throw new Error('not a folder');
-      watcher = watch(options.dir, { recursive: true }, schedule);
+      watcher = watch(options.dir, { recursive: true }, heard);
       watched = id;
     } catch {
       // Not there (yet): try again later, quietly; the failed rebuild has already said why.
@@ -135,8 +150,11 @@ export function watchSeeds(options: WatchOptions): Watcher {
   };
   const restart = (): void => {
     start();
-    // Whatever changed while the folder was away is picked up by one rebuild.
-    if (watcher) schedule();
+    // Whatever changed while the folder was away is picked up by one rebuild that reads everything.
+    if (watcher) {
+      changed = undefined;
+      schedule();
+    }
   };
   start();
 
