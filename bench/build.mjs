@@ -1,6 +1,6 @@
 // Build benchmark: `wirefeed build` on generated corpora of several sizes, cold
 // (empty item cache), warm (every item cached) and incremental (one document
-// edited), with wall time, CPU time and peak RSS from the kernel; Hugo and the
+// edited), then `serve --watch` timed from an edit to its answer (watch.mjs), with wall time, CPU time and peak RSS from the kernel; Hugo and the
 // `feed` package on the same documents in the same run; a CPU profile of the
 // cold and warm builds, summarized per file.
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makeDocuments, writeHugoContent, writeSeeds } from './corpus.mjs';
 import { has, log, ROOT, timed, wirefeedBin } from './lib.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
+import { benchWatch } from './watch.mjs';
 
 function items(stdout) {
   return Number(stdout.match(/Built (\d+) item/)?.[1] ?? NaN);
@@ -61,6 +62,8 @@ async function benchSize(articles, size, work, { compare, profile, timeoutMs }) 
   appendFileSync(join(seeds, first), '\nA correction was appended to this story after publication.\n');
   log(`build ${size}: incremental (one document edited)`);
   result.incremental = await wirefeedBuild(dir, seeds, { timeoutMs });
+  log(`build ${size}: serve --watch, documents edited`);
+  result.watch = await benchWatch(dir, seeds, { timeoutMs });
 
   if (profile) {
     log(`build ${size}: profiled cold and warm builds`);

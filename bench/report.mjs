@@ -39,6 +39,12 @@ export function targets(results) {
   rows.push(['peak memory at 100k < 1 GiB', big ? (bigRss ? `${num(bigRss)} MB` : `cold build did not finish in ${big.cold?.limitS} s`) : `not run (sizes in this run: ${results.building.map((r) => num(r.size)).join(', ')})`, yes(bigRss !== undefined ? bigRss < 1024 : undefined)]);
   const inc = (at(10000) ?? compare)?.incremental;
   rows.push([`incremental rebuild (one file of ${num((at(10000) ?? compare)?.size)}) < 200 ms to feeds on disk`, inc && !inc.timedOut ? `${num(inc.wallS * 1000)} ms` : 'not measured', yes(inc && !inc.timedOut ? inc.wallS < 0.2 : undefined)]);
+  const watch = (at(10000) ?? compare)?.watch;
+  rows.push([
+    `in watch mode, one edited file of ${num((at(10000) ?? compare)?.size)} served < 200 ms`,
+    watch ? `dated document: median ${num(watch.datedMedianMs)} ms (${watch.datedMs.map((ms) => num(ms)).join(' / ')}); undated, so it moves to the top: median ${num(watch.undatedMedianMs)} ms` : 'not measured',
+    yes(watch ? Math.max(watch.datedMedianMs, watch.undatedMedianMs) < 200 : undefined),
+  ]);
   for (const [name, base, min] of [['wirefeed-gzip', 'raw-gzip', 0.9], ['wirefeed-br', 'raw-br', 0.9], ['wirefeed-304', 'raw-304', 0.9], ['wirefeed-gzip', 'nginx-gzip', 0.5], ['wirefeed-304', 'nginx-304', 0.5]]) {
     const found = ratio(name, base);
     rows.push([`${name} ≥ ${min} × ${base}`, found.map((r) => `${r.ratio} (${r.tool})`).join(', ') || 'not measured', yes(found.length ? found.every((r) => r.ratio >= min) : undefined)]);
@@ -64,9 +70,10 @@ export function renderTables(results) {
   }
 
   const b = results.building;
-  parts.push('### Building\n\n`wirefeed build --limit 50` on generated corpora; wall time, CPU time and peak RSS from `/usr/bin/time`; cold = empty `.wirefeed-cache/`, warm = every item cached, incremental = one document edited, then a full `wirefeed build`.\n\n' +
-    table(['documents', 'cold', 'cold items/s', 'cold cores used', 'cold peak RSS', 'warm', 'warm peak RSS', 'incremental', 'Hugo', 'Hugo peak RSS', '`feed` 3 formats'], b.map((r) => [
-      num(r.size), run(r.cold), num(r.cold?.itemsPerS), num(r.cold?.coresUsed, 2), r.cold?.peakRssMB ? `${num(r.cold.peakRssMB)} MB` : '–', run(r.warm), r.warm?.peakRssMB ? `${num(r.warm.peakRssMB)} MB` : '–', run(r.incremental), run(r.hugo), r.hugo?.peakRssMB ? `${num(r.hugo.peakRssMB)} MB` : '–', r.feedPackage ? `${num(r.feedPackage.renderS, 2)} s (process ${num(r.feedPackage.processPeakRssMB)} MB)` : '–',
+  parts.push('### Building\n\n`wirefeed build --limit 50` on generated corpora; wall time, CPU time and peak RSS from `/usr/bin/time`; cold = empty `.wirefeed-cache/`, warm = every item cached, incremental = one document edited, then a full `wirefeed build`; watch = `wirefeed serve --watch` on the same folder, its start until ready, then from writing an edit until the item\'s page shows it (median of 3 edits each of a dated Markdown document and of an undated text document, which the edit makes the newest).\n\n' +
+    table(['documents', 'cold', 'cold items/s', 'cold cores used', 'cold peak RSS', 'warm', 'warm peak RSS', 'incremental', 'watch: start / dated edit / undated edit', 'Hugo', 'Hugo peak RSS', '`feed` 3 formats'], b.map((r) => [
+      num(r.size), run(r.cold), num(r.cold?.itemsPerS), num(r.cold?.coresUsed, 2), r.cold?.peakRssMB ? `${num(r.cold.peakRssMB)} MB` : '–', run(r.warm), r.warm?.peakRssMB ? `${num(r.warm.peakRssMB)} MB` : '–', run(r.incremental),
+      r.watch ? `${num(r.watch.startS, 2)} s / ${num(r.watch.datedMedianMs)} ms / ${num(r.watch.undatedMedianMs)} ms` : '–', run(r.hugo), r.hugo?.peakRssMB ? `${num(r.hugo.peakRssMB)} MB` : '–', r.feedPackage ? `${num(r.feedPackage.renderS, 2)} s (process ${num(r.feedPackage.processPeakRssMB)} MB)` : '–',
     ])));
   const profiled = b.filter((r) => r.profile);
   for (const r of profiled) {
