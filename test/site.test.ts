@@ -120,6 +120,16 @@ describe('rendering only what changed (versions and previous)', () => {
     for (const each of site.values()) expect(brotliDecompressSync(each.br).equals(each.body)).toBe(true);
   });
 
+  it('shares one compression of a kept body across every later version, done before or after', () => {
+    let site = renderSite(before, { versions: versionsOf(before) });
+    const first = site.get('/items/a')!;
+    for (let i = 0; i < 3; i++) site = renderSite(before, { versions: versionsOf(before), previous: site });
+    const kept = site.get('/items/a')!;
+    expect(kept).not.toBe(first);
+    expect(kept.gzip).toBe(first.gzip);
+    expect(kept.br).toBe(first.br);
+  });
+
   it('refuses a memoized render where an item has no version', () => {
     expect(() => renderSite(before, { versions: new Map() })).toThrow(/no version for item/);
   });

@@ -57,7 +57,10 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   if (holder.stopping) return stopped;
   holder.set(result.site);
   // Compressed bodies are made between requests once the site is served, not before.
-  void precompress(result.site, () => holder.get() !== result.site || holder.stopping);
+  // A rebuild pauses it (the new site's run takes over the bodies it keeps), so edits are not served behind compression.
+  let rebuilding = false;
+  const replaced = (site: PipelineResult['site']) => (): boolean => holder.get() !== site || holder.stopping || rebuilding;
+  void precompress(result.site, replaced(result.site));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   if (!output.quiet) process.stdout.write(`Serving ${result.catalog.items.length} items at http://${options.host}:${port}/ (feeds link to ${config.site.url})\n`);
@@ -66,16 +69,22 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
       dir: config.seeds,
       rebuild: async (changed) => {
         const started = performance.now();
-        const previous = holder.get();
-        const since = changed ? { previous: read, changed } : undefined;
-        const next = await buildFromConfig(config, env, cwd, { keep, session, ...(since ? { since } : {}), ...(previous ? { previous } : {}) });
-        read = next.read;
-        for (const message of next.messages) process.stderr.write(`${message}\n`);
-        holder.set(next.result.site);
-        void precompress(next.result.site, () => holder.get() !== next.result.site || holder.stopping);
-        // Fire and forget: serving never waits for the hub.
-        if (config.hub) void tellHub(config.hub, config.site.url, changedFeeds(next.result.site, previous), { signal: pending.signal, quiet: output.quiet });
-        if (!output.quiet) process.stdout.write(`Rebuilt ${next.result.catalog.items.length} items in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+        rebuilding = true;
+        try {
+          const previous = holder.get();
+          const since = changed ? { previous: read, changed } : undefined;
+          const next = await buildFromConfig(config, env, cwd, { keep, session, ...(since ? { since } : {}), ...(previous ? { previous } : {}) });
+          read = next.read;
+          for (const message of next.messages) process.stderr.write(`${message}\n`);
+          holder.set(next.result.site);
+          // Fire and forget: serving never waits for the hub.
+          if (config.hub) void tellHub(config.hub, config.site.url, changedFeeds(next.result.site, previous), { signal: pending.signal, quiet: output.quiet });
+          if (!output.quiet) process.stdout.write(`Rebuilt ${next.result.catalog.items.length} items in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+        } finally {
+          rebuilding = false;
+          const current = holder.get();
+          if (current) void precompress(current, replaced(current));
+        }
       },
       onError: (message) => process.stderr.write(`wirefeed: ${message}\n`),
     });

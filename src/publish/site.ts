@@ -154,22 +154,7 @@ export function renderSite(catalog: Catalog, options: { versions?: ItemVersions;
         const { body, etag } = renderBody(plan);
         return [plan.path, lazyResource(plan, body, etag)];
       }
-      const { render: _render, ...rest } = plan;
-      // Getters, so a kept body not compressed yet is compressed once, for both versions.
-      return [
-        plan.path,
-        {
-          ...rest,
-          body: kept.body,
-          etag: kept.etag,
-          get gzip() {
-            return kept.gzip;
-          },
-          get br() {
-            return kept.br;
-          },
-        },
-      ];
+      return [plan.path, lazyResource(plan, kept.body, kept.etag, kept)];
     }),
   );
 }
@@ -205,23 +190,35 @@ export function renderResource(plan: PlannedResource): Resource {
 
 /**
  * A rendered file whose compressed bodies are computed only when read, once:
- * the static export takes them from the compressed-body cache instead, so a
- * file it hands on costs no compression unless someone asks for it.
+ * the static export takes them from the body store instead, so a file it
+ * hands on costs no compression unless someone asks for it. `from`: a
+ * resource of an earlier version with the same body, whose compression
+ * (done or not) is shared rather than wrapped, however many versions keep it.
  */
-export function lazyResource(plan: PlannedResource, body: Buffer, etag: string): Resource {
+export function lazyResource(plan: PlannedResource, body: Buffer, etag: string, from?: Resource): Resource {
   const { render: _render, ...rest } = plan;
-  let compressed: Compressed | undefined;
-  return {
+  const compressed = from ? (COMPRESSION.get(from) ?? (() => ({ gzip: from.gzip, br: from.br }))) : once(body);
+  const resource: Resource = {
     ...rest,
     body,
     etag,
     get gzip() {
-      return (compressed ??= compressBody(body)).gzip;
+      return compressed().gzip;
     },
     get br() {
-      return (compressed ??= compressBody(body)).br;
+      return compressed().br;
     },
   };
+  COMPRESSION.set(resource, compressed);
+  return resource;
+}
+
+/** The compression of each lazy resource's body, shared by the resources of later versions that keep it. */
+const COMPRESSION = new WeakMap<Resource, () => Compressed>();
+
+function once(body: Buffer): () => Compressed {
+  let compressed: Compressed | undefined;
+  return () => (compressed ??= compressBody(body));
 }
 
 /** A planned file's body and its strong ETag. */
