@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { compressBody, COMPRESSION_SETTINGS } from '../publish/site.js';
 import { codeFingerprint } from './cache.js';
+import { readStoredMap, writeStoredMap } from './stored-map.js';
 
 /** An entry's files: the body, then its precompressed siblings. */
 const ENCODINGS = ['', '.gz', '.br'] as const;
@@ -46,7 +46,7 @@ export class BodyStore {
     const files = new Set(await readdir(dir));
     const names = [...files].filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
     const renderedFile = join(dir, 'rendered.v8');
-    return new BodyStore(base, dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readRendered(renderedFile), renderedFile);
+    return new BodyStore(base, dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readStoredMap<string, string>(renderedFile), renderedFile);
   }
 
   /** The ETag of the body last rendered from these inputs, if the store still holds it. */
@@ -94,9 +94,7 @@ export class BodyStore {
   /** Records what this build rendered, and drops entries it did not use and every other setting's entries. */
   async finish(): Promise<void> {
     await Promise.all(this.storing.values());
-    const temporary = `${this.renderedFile}.${process.pid}.tmp`;
-    await writeFile(temporary, serialize(this.rendered));
-    await rename(temporary, this.renderedFile);
+    await writeStoredMap(this.renderedFile, this.rendered);
     for (const file of await readdir(this.dir)) {
       if (file === 'rendered.v8') continue;
       // A temporary file is a concurrent build's entry in the making, unless its process is gone.
@@ -127,16 +125,6 @@ export class BodyStore {
       await rename(temporary, file);
     }
     this.present.add(name);
-  }
-}
-
-async function readRendered(file: string): Promise<ReadonlyMap<string, string>> {
-  try {
-    const rendered: unknown = deserialize(await readFile(file));
-    return rendered instanceof Map ? (rendered as Map<string, string>) : new Map();
-  } catch {
-    // Missing, truncated or from another Node version: every file is rendered again.
-    return new Map();
   }
 }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
 import type { EnrichContext } from '../enrich-document.js';
 import type { Item } from '../types.js';
+import { readStoredMap, writeStoredMap } from './stored-map.js';
 
 /**
  * Enriched items by content hash, kept in a dot-folder between builds so an
@@ -73,10 +73,7 @@ export class ItemCache {
     for (const [shard, entries] of used) {
       const stored = await this.shard(shard);
       if (stored.size === entries.size && [...entries.keys()].every((key) => stored.has(key))) continue;
-      const file = join(dir, shard);
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, serialize(entries));
-      await rename(temporary, file);
+      await writeStoredMap(join(dir, shard), entries);
       this.shards.set(shard, Promise.resolve(entries));
     }
     // Items built by older code or other rules can never be hits again.
@@ -94,20 +91,10 @@ export class ItemCache {
     const name = key.slice(0, 2);
     let entries = this.shards.get(name);
     if (!entries) {
-      entries = readShard(join(this.dir, this.salt, name));
+      entries = readStoredMap<string, Item>(join(this.dir, this.salt, name));
       this.shards.set(name, entries);
     }
     return entries;
-  }
-}
-
-async function readShard(file: string): Promise<Map<string, Item>> {
-  try {
-    const entries: unknown = deserialize(await readFile(file));
-    return entries instanceof Map ? (entries as Map<string, Item>) : new Map();
-  } catch {
-    // Missing, truncated or from another Node version: a miss, never an error.
-    return new Map();
   }
 }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import type { IngestEnv } from '../ingest/index.js';
 import { candidateLines, checkedLines } from '../normalize/boilerplate.js';
 import type { RawDocument, SourceDocument } from '../types.js';
 import { codeFingerprint } from './cache.js';
+import { readStoredMap, writeStoredMap } from './stored-map.js';
 
 /** What the corpus-wide stages need of an ingested document, so an unchanged file is not parsed again. */
 export interface DocumentFacts {
@@ -43,7 +43,7 @@ export class DocumentCache {
     const salt = codeFingerprint().slice(0, 16);
     if (!root) return new DocumentCache(undefined, salt, new Map());
     const file = join(root, 'documents', salt);
-    return new DocumentCache(file, salt, await readStore(file));
+    return new DocumentCache(file, salt, await readStoredMap<string, DocumentFacts>(file));
   }
 
   /** The key of one raw document as this build's environment ingests it. */
@@ -87,9 +87,7 @@ export class DocumentCache {
     if (!this.file || (!changed && used.size === stored.size)) return;
     const dir = join(this.file, '..');
     await mkdir(dir, { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, serialize(used));
-    await rename(temporary, this.file);
+    await writeStoredMap(this.file, used);
     // Facts of other code versions can never be read again.
     for (const other of await readdir(dir)) if (other !== this.salt && !other.endsWith('.tmp')) await rm(join(dir, other), { force: true });
   }
@@ -102,14 +100,4 @@ export function factsOf(source: SourceDocument): DocumentFacts {
 /** A short hash of a line's fingerprint: enough to key items on the repeated lines they contain, far smaller than the lines. */
 export function lineHash(fingerprint: string): string {
   return createHash('sha1').update(fingerprint).digest('base64url').slice(0, 11);
-}
-
-async function readStore(file: string): Promise<ReadonlyMap<string, DocumentFacts>> {
-  try {
-    const store: unknown = deserialize(await readFile(file));
-    return store instanceof Map ? (store as Map<string, DocumentFacts>) : new Map();
-  } catch {
-    // Missing, truncated or from another Node version: every document is parsed again.
-    return new Map();
-  }
 }
