@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compressBody, COMPRESSION_SETTINGS } from '../publish/site.js';
-import { codeFingerprint } from './cache.js';
+import { codeVersion } from './code-version.js';
 import { readStoredMap, writeStoredMap } from './stored-map.js';
 
 /** An entry's files: the body, then its precompressed siblings. */
@@ -36,9 +36,9 @@ export class BodyStore {
     private readonly renderedFile: string,
   ) {}
 
-  /** Opens (or starts) the store for this compression setting and code under `root`, e.g. ".wirefeed-cache". */
+  /** Opens (or starts) the store for this compression setting and rendering code under `root`, e.g. ".wirefeed-cache". */
   static async open(root: string): Promise<BodyStore> {
-    const salt = createHash('sha256').update(COMPRESSION_SETTINGS).update(codeFingerprint()).digest('hex').slice(0, 16);
+    const salt = createHash('sha256').update(COMPRESSION_SETTINGS).update(codeVersion(['publish/site.js'])).digest('hex').slice(0, 16);
     const base = join(root, 'bodies');
     const dir = join(base, salt);
     await mkdir(dir, { recursive: true });

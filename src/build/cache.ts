@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EnrichContext } from '../enrich-document.js';
 import type { Item } from '../types.js';
+import { codeVersion } from './code-version.js';
 import { readStoredMap, writeStoredMap } from './stored-map.js';
 
 /**
@@ -14,7 +13,7 @@ import { readStoredMap, writeStoredMap } from './stored-map.js';
  *
  * A key covers everything an item is computed from: the raw document and
  * what ingest reads besides (see DocumentCache), the corpus-level boilerplate lines it contains,
- * the rules and enrich options, and the code and dependency versions — so a
+ * the rules and enrich options, and the enrichment code and dependency versions — so a
  * hit gives exactly the item a cold build would.
  */
 export class ItemCache {
@@ -33,7 +32,7 @@ export class ItemCache {
    * is kept when it is for the same folder and rules (its shards stay decoded).
    */
   static open(root: string, context: EnrichContext, reuse?: ItemCache): ItemCache {
-    const salt = createHash('sha256').update(codeFingerprint()).update(contextFingerprint(context)).digest('hex').slice(0, 16);
+    const salt = createHash('sha256').update(codeVersion(['enrich-document.js'])).update(contextFingerprint(context)).digest('hex').slice(0, 16);
     const dir = join(root, 'items');
     return reuse && reuse.dir === dir && reuse.salt === salt ? reuse : new ItemCache(dir, salt);
   }
@@ -101,42 +100,4 @@ export class ItemCache {
 /** Rules hold RegExps, which JSON would write as {}. */
 function contextFingerprint(context: EnrichContext): string {
   return JSON.stringify([context.rules, context.enrichOptions], (_key, value: unknown) => (value instanceof RegExp ? `/${value.source}/${value.flags}` : value));
-}
-
-let code: string | undefined;
-
-/**
- * The compiled modules, data files and dependency versions that compute an
- * item: any change to them must miss the cache. Read once per process.
- */
-export function codeFingerprint(): string {
-  if (code !== undefined) return code;
-  const hash = createHash('sha256');
-  const own = fileURLToPath(new URL('../', import.meta.url));
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  for (const dir of [own, join(root, 'data')]) {
-    for (const file of listFiles(dir)) hash.update(file).update(readFileSync(join(dir, file)));
-  }
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  for (const name of Object.keys(manifest.dependencies ?? {}).sort()) {
-    try {
-      hash.update(`${name}@${(JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`);
-    } catch {
-      hash.update(`${name}@?`);
-    }
-  }
-  code = hash.digest('hex');
-  return code;
-}
-
-function listFiles(dir: string, prefix = ''): string[] {
-  let entries;
-  try {
-    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((entry) => (entry.isDirectory() ? listFiles(dir, join(prefix, entry.name)) : entry.name.endsWith('.map') ? [] : [join(prefix, entry.name)]));
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { IngestEnv } from '../ingest/index.js';
 import { candidateLines, checkedLines } from '../normalize/boilerplate.js';
 import type { RawDocument, SourceDocument } from '../types.js';
-import { codeFingerprint } from './cache.js';
+import { codeVersion } from './code-version.js';
 import { readStoredMap, writeStoredMap } from './stored-map.js';
 
 /** What the corpus-wide stages need of an ingested document, so an unchanged file is not parsed again. */
@@ -40,7 +40,8 @@ export class DocumentCache {
 
   /** The cache under `root` (e.g. ".wirefeed-cache"), or one in memory only. */
   static async open(root?: string): Promise<DocumentCache> {
-    const salt = codeFingerprint().slice(0, 16);
+    // Facts come from ingest and the corpus-level line pass (candidateLines, checkedLines, imported here).
+    const salt = codeVersion(['ingest/index.js', 'build/documents.js']).slice(0, 16);
     if (!root) return new DocumentCache(undefined, salt, new Map());
     const file = join(root, 'documents', salt);
     return new DocumentCache(file, salt, await readStoredMap<string, DocumentFacts>(file));
