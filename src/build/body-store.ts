@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { compressBody, COMPRESSION_SETTINGS } from '../publish/site.js';
 import { codeVersion } from './code-version.js';
-import { readStoredMap, writeStoredMap } from './stored-map.js';
+import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
 
 /** An entry's files: the body, then its precompressed siblings. */
 const ENCODINGS = ['', '.gz', '.br'] as const;
@@ -29,7 +29,6 @@ export class BodyStore {
   private readonly rendered = new Map<string, string>();
 
   private constructor(
-    private readonly root: string,
     private readonly dir: string,
     private readonly present: Set<string>,
     private readonly renderedBefore: ReadonlyMap<string, string>,
@@ -46,7 +45,7 @@ export class BodyStore {
     const files = new Set(await readdir(dir));
     const names = [...files].filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
     const renderedFile = join(dir, 'rendered.v8');
-    return new BodyStore(base, dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readStoredMap<string, string>(renderedFile), renderedFile);
+    return new BodyStore(dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readStoredMap<string, string>(renderedFile), renderedFile);
   }
 
   /** The ETag of the body last rendered from these inputs, if the store still holds it. */
@@ -101,8 +100,7 @@ export class BodyStore {
       const pid = /\.(\d+)\.tmp$/.exec(file);
       if (pid ? !isRunning(Number(pid[1])) : !this.used.has(file.replace(/\.(gz|br)$/, ''))) await rm(join(this.dir, file), { force: true });
     }
-    const own = this.dir.slice(this.root.length + 1);
-    for (const other of await readdir(this.root)) if (other !== own) await rm(join(this.root, other), { recursive: true, force: true });
+    await dropOtherVersions(dirname(this.dir), basename(this.dir));
   }
 
   private async ensure(name: string, body: Buffer): Promise<void> {

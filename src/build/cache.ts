@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EnrichContext } from '../enrich-document.js';
 import type { Item } from '../types.js';
 import { codeVersion } from './code-version.js';
-import { readStoredMap, writeStoredMap } from './stored-map.js';
+import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
 
 /**
  * Enriched items by content hash, kept in a dot-folder between builds so an
@@ -75,8 +75,7 @@ export class ItemCache {
       await writeStoredMap(join(dir, shard), entries);
       this.shards.set(shard, Promise.resolve(entries));
     }
-    // Items built by older code or other rules can never be hits again.
-    for (const other of await readdir(this.dir)) if (other !== this.salt) await rm(join(this.dir, other), { recursive: true, force: true });
+    await dropOtherVersions(this.dir, this.salt);
   }
 
   private remember(key: string, item: Item): void {

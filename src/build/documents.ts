@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IngestEnv } from '../ingest/index.js';
 import { candidateLines, checkedLines } from '../normalize/boilerplate.js';
 import type { RawDocument, SourceDocument } from '../types.js';
 import { codeVersion } from './code-version.js';
-import { readStoredMap, writeStoredMap } from './stored-map.js';
+import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
 
 /** What the corpus-wide stages need of an ingested document, so an unchanged file is not parsed again. */
 export interface DocumentFacts {
@@ -89,8 +89,7 @@ export class DocumentCache {
     const dir = join(this.file, '..');
     await mkdir(dir, { recursive: true });
     await writeStoredMap(this.file, used);
-    // Facts of other code versions can never be read again.
-    for (const other of await readdir(dir)) if (other !== this.salt && !other.endsWith('.tmp')) await rm(join(dir, other), { force: true });
+    await dropOtherVersions(dir, this.salt);
   }
 }
 

@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
 /**
@@ -20,4 +21,13 @@ export async function writeStoredMap(file: string, map: ReadonlyMap<unknown, unk
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, serialize(map));
   await rename(temporary, file);
+}
+
+/**
+ * Removes every version under `dir` but `current` (a cache keeps one folder or
+ * file per code and settings version): entries of another version can never
+ * be hits again. Temporary files are a concurrent build's writes in progress.
+ */
+export async function dropOtherVersions(dir: string, current: string): Promise<void> {
+  for (const other of await readdir(dir)) if (other !== current && !other.endsWith('.tmp')) await rm(join(dir, other), { recursive: true, force: true });
 }
