@@ -77,6 +77,23 @@ describe('BodyStore', () => {
     expect((await BodyStore.open(join(root, '.cache'))).etagFor('inputs-1')).toBeUndefined();
   });
 
+  it('keeps an entry a tree already holds without placing it, storing a body it does not have yet', async () => {
+    const { root, out, entries } = setup();
+    const { body, etag } = renderBody(rss);
+    const first = await BodyStore.open(join(root, '.cache'));
+    await first.keep(etag, 'inputs-1', body);
+    await first.finish();
+    expect(readdirSync(out)).toEqual([]);
+    expect(entries()).toHaveLength(3);
+    const second = await BodyStore.open(join(root, '.cache'));
+    expect(second.etagFor('inputs-1')).toBe(etag);
+    // Kept without a body: still counted as used, so the clean-up leaves it.
+    await second.keep(etag, 'inputs-1');
+    await second.finish();
+    expect(entries()).toHaveLength(3);
+    expect((await BodyStore.open(join(root, '.cache'))).etagFor('inputs-1')).toBe(etag);
+  });
+
   it('says so when a remembered body is gone, leaving nothing half-placed', async () => {
     const { root, out, entries } = setup();
     const { body, etag } = renderBody(rss);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { buildCatalog } from '../src/catalog/index.js';
 import { planSite, renderSite, type Resource } from '../src/publish/site.js';
 import { exportSite, writeStatic } from '../src/publish/static.js';
 import { catalogOf, makeItem, SITE } from './support/items.js';
+import { treeFiles } from './support/tree.js';
 
 const site = renderSite(catalogOf([makeItem('one')]));
 
@@ -52,16 +53,6 @@ describe('writeStatic', () => {
   });
 });
 
-/** Every file under `dir` by relative path, as bytes. */
-function files(dir: string): Map<string, Buffer> {
-  return new Map(
-    readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((path) => statSync(join(dir, path)).isFile())
-      .sort()
-      .map((path) => [path, readFileSync(join(dir, path))]),
-  );
-}
-
 describe('exportSite', () => {
   const catalog = buildCatalog(SITE, [makeItem('one'), makeItem('two', { tags: [{ name: 'Lisbon', kind: 'place' }] })], { limit: 50, gone: ['deleted-key'] });
   const full = renderSite(catalog);
@@ -69,10 +60,10 @@ describe('exportSite', () => {
   it('writes the same tree as writeStatic of the rendered site, compressing here or taking from the cache, cold and warm', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'wf-static-'));
     await writeStatic(full, join(parent, 'expected'));
-    const expected = files(join(parent, 'expected'));
+    const expected = treeFiles(join(parent, 'expected'));
     expect(expected.has('items/deleted-key.html')).toBe(false);
     expect(await exportSite(planSite(catalog), join(parent, 'plain'))).toEqual({ files: full.size, rendered: full.size - 1 });
-    expect(files(join(parent, 'plain'))).toEqual(expected);
+    expect(treeFiles(join(parent, 'plain'))).toEqual(expected);
     const versions = new Map(catalog.items.map((item) => [item, `v1-${item.key}`]));
     const memoized = planSite(catalog, versions);
     // Feeds and HTML pages carry their inputs; the stylesheet, OPML, sitemap and gone page are always rendered.
@@ -81,7 +72,7 @@ describe('exportSite', () => {
     for (const [round, rendered] of [['cold', full.size - 1], ['warm', alwaysRendered]] as const) {
       const store = await BodyStore.open(join(parent, '.cache'));
       expect(await exportSite(memoized, join(parent, 'cached'), { store }), round).toEqual({ files: full.size, rendered });
-      expect(files(join(parent, 'cached')), round).toEqual(expected);
+      expect(treeFiles(join(parent, 'cached')), round).toEqual(expected);
     }
     expect(readdirSync(parent).sort()).toEqual(['.cache', 'cached', 'expected', 'plain']);
   });

@@ -47,7 +47,7 @@ describe('swapIn', () => {
       seen.push(existsSync(out));
       return done;
     };
-    await swapIn(tree(parent, 'feeds.tmp-1', 'new'), out, watching);
+    await swapIn(tree(parent, 'feeds.tmp-1', 'new'), out, { exchange: watching });
     expect(seen).toEqual([true, true]);
     expect(readdirSync(parent)).toEqual(['feeds']);
     expect(read(out)).toBe('new');
@@ -55,7 +55,7 @@ describe('swapIn', () => {
   it('falls back to two renames when the system cannot exchange, with the same result', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'wf-swap-'));
     const out = tree(parent, 'feeds', 'old');
-    await swapIn(tree(parent, 'feeds.tmp-1', 'new'), out, async () => false);
+    await swapIn(tree(parent, 'feeds.tmp-1', 'new'), out, { exchange: async () => false });
     expect(readdirSync(parent)).toEqual(['feeds']);
     expect(read(out)).toBe('new');
   });

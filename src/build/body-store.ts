@@ -29,6 +29,8 @@ export class BodyStore {
   private readonly rendered = new Map<string, string>();
 
   private constructor(
+    /** The stored entries' version: compression settings and rendering code. */
+    readonly version: string,
     private readonly dir: string,
     private readonly present: Set<string>,
     private readonly renderedBefore: ReadonlyMap<string, string>,
@@ -45,7 +47,7 @@ export class BodyStore {
     const files = new Set(await readdir(dir));
     const names = [...files].filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
     const renderedFile = join(dir, 'rendered.v8');
-    return new BodyStore(dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readStoredMap<string, string>(renderedFile), renderedFile);
+    return new BodyStore(salt, dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readStoredMap<string, string>(renderedFile), renderedFile);
   }
 
   /** The ETag of the body last rendered from these inputs, if the store still holds it. */
@@ -83,6 +85,18 @@ export class BodyStore {
     }
     if (inputs) this.rendered.set(inputs, etag);
     return true;
+  }
+
+  /**
+   * Counts an entry as used by this build where a file already holds it
+   * (the export's spare tree), storing `body`, just rendered, if it is not
+   * stored yet. `inputs` are remembered for the next build.
+   */
+  async keep(etag: string, inputs?: string, body?: Buffer): Promise<void> {
+    const name = entryName(etag);
+    this.used.add(name);
+    if (inputs) this.rendered.set(inputs, etag);
+    if (body) await this.ensure(name, body);
   }
 
   /** A stored body's bytes. */

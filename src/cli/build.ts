@@ -1,6 +1,7 @@
 import { BodyStore } from '../build/body-store.js';
 import type { Config } from '../config/schema.js';
 import { planSite, type Resource } from '../publish/site.js';
+import { SpareTree } from '../publish/spare-tree.js';
 import { exportSite } from '../publish/static.js';
 import { changedFeedsOnDisk } from '../publish/websub.js';
 import { tellHub } from './hub.js';
@@ -27,7 +28,9 @@ export async function build(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   const onResource = config.hub ? async (resource: Resource) => void changed.push(...(await changedFeedsOnDisk(new Map([[resource.path, resource]]), config.out))) : undefined;
   // The files are rendered and written one at a time; unchanged ones are linked from the store, not rendered.
   const store = await BodyStore.open(CACHE_DIR);
-  const { files } = await exportSite(planSite(result.catalog, result.versions), config.out, { store, ...(onResource ? { onResource } : {}) });
+  // Only the files that changed are placed, in a kept second tree that is then swapped in.
+  const spare = await SpareTree.open(CACHE_DIR, config.out, store.version);
+  const { files } = await exportSite(planSite(result.catalog, result.versions), config.out, { store, ...(spare ? { spare } : {}), ...(onResource ? { onResource } : {}) });
   const seconds = (performance.now() - started) / 1000;
   const count = result.catalog.items.length;
   if (output.json) {

@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { mapLimit } from '../concurrency.js';
 import { compressBody, lazyResource, renderBody, type PlannedResource, type Resource, type SiteMap } from './site.js';
+import { foldersOf, type SpareTree, type TreeFiles } from './spare-tree.js';
 import { recoverInterrupted, swapIn } from './swap.js';
 
 /**
@@ -15,6 +16,8 @@ const WRITE_CONCURRENCY = 32;
 export interface StoredBodies {
   /** The ETag last rendered from these inputs, when its body is still stored. */
   etagFor(inputs: string): string | undefined;
+  /** Counts a body as used where the tree already holds it; `body`, when just rendered, is stored if it is not yet. */
+  keep(etag: string, inputs?: string, body?: Buffer): Promise<void>;
   /** Places a stored body and its siblings at `file`; false when it is gone. */
   placeStored(etag: string, file: string, inputs?: string): Promise<boolean>;
   /** Stores (compressing once) and places a body just rendered. */
@@ -27,6 +30,8 @@ export interface StoredBodies {
 export interface ExportOptions {
   /** Stored bodies; without them, every file is rendered, compressed and written. */
   store?: StoredBodies;
+  /** A kept second tree to update and swap in (with a store only); without, the site is written into a fresh folder. */
+  spare?: SpareTree;
   /** Called with each file once it is written into the new tree, before the swap (e.g. to compare it with the old tree). */
   onResource?: (resource: Resource) => Promise<void>;
 }
@@ -60,31 +65,63 @@ export async function writeStatic(site: SiteMap, outDir: string): Promise<void> 
  * The same export from the plan rather than the rendered site: each file is
  * rendered, compressed and written (or, with a store, placed as links to the
  * stored bodies, rendered only when its inputs changed), then dropped, so
- * memory holds the files in flight instead of the whole site.
+ * memory holds the files in flight instead of the whole site. With a spare
+ * tree, only the files that differ from it are placed before it is swapped in.
  */
 export async function exportSite(plans: readonly PlannedResource[], outDir: string, options: ExportOptions = {}): Promise<ExportStats> {
-  const { store, onResource } = options;
+  const { store, spare } = options;
+  if (store && spare) {
+    await recoverInterrupted(resolve(outDir));
+    const { dir, files: before } = await spare.take();
+    const filled = await fillTree(dir, plans, before, options);
+    await store.finish();
+    await spare.publish(filled.files);
+    return { files: plans.length, rendered: filled.rendered };
+  }
   let rendered = 0;
   await inNewTree(outDir, async (staging) => {
-    const folders = new FolderMaker();
-    await mapLimit(plans, WRITE_CONCURRENCY, async (plan) => {
-      if (plan.status !== 200) return;
-      const file = join(staging, plan.file);
-      await folders.make(dirname(file));
-      const known = store && plan.inputs ? store.etagFor(plan.inputs) : undefined;
-      if (known && (await store!.placeStored(known, file, plan.inputs))) {
-        if (onResource) await onResource(lazyResource(plan, await store!.read(known), known));
-        return;
-      }
-      rendered++;
-      const { body, etag } = renderBody(plan);
-      if (store) await store.place(body, etag, file, plan.inputs);
-      else await writeEncodings(file, body, compressBody(body));
-      await onResource?.(lazyResource(plan, body, etag));
-    });
+    ({ rendered } = await fillTree(staging, plans, new Map(), options));
     await store?.finish();
   });
   return { files: plans.length, rendered };
+}
+
+/**
+ * Places every planned file in `dir`, which holds `before` (file to ETag): a
+ * file already holding its body is left as it is, any other is (re)placed,
+ * and files no longer planned are removed with the folders they leave empty.
+ */
+async function fillTree(dir: string, plans: readonly PlannedResource[], before: TreeFiles, options: ExportOptions): Promise<{ files: Map<string, string>; rendered: number }> {
+  const { store, onResource } = options;
+  const files = new Map<string, string>();
+  let rendered = 0;
+  const render = (plan: PlannedResource): { body: Buffer; etag: string } => (rendered++, renderBody(plan));
+  const folders = new FolderMaker();
+  await mapLimit(plans, WRITE_CONCURRENCY, async (plan) => {
+    if (plan.status !== 200) return;
+    const file = join(dir, plan.file);
+    const held = before.get(plan.file);
+    let etag = store && plan.inputs ? store.etagFor(plan.inputs) : undefined;
+    let body: Buffer | undefined;
+    if (etag === undefined) ({ body, etag } = render(plan));
+    if (store && etag === held) {
+      await store.keep(etag, plan.inputs, body);
+    } else {
+      if (held !== undefined) await removeEncodings(file);
+      await folders.make(dirname(file));
+      if (!body && !(await store!.placeStored(etag, file, plan.inputs))) ({ body, etag } = render(plan));
+      if (body) await (store ? store.place(body, etag, file, plan.inputs) : writeEncodings(file, body, compressBody(body)));
+    }
+    files.set(plan.file, etag);
+    if (onResource) await onResource(lazyResource(plan, body ?? (await store!.read(etag)), etag));
+  });
+  const gone = [...before.keys()].filter((file) => !files.has(file));
+  await mapLimit(gone, WRITE_CONCURRENCY, (file) => removeEncodings(join(dir, file)));
+  const kept = foldersOf(files.keys());
+  // Deepest first, so a folder's emptied subfolders are gone before it.
+  const emptied = [...foldersOf(gone)].filter((folder) => !kept.has(folder)).sort((a, b) => b.length - a.length);
+  for (const folder of emptied) await rmdir(join(dir, folder));
+  return { files, rendered };
 }
 
 async function inNewTree(outDir: string, write: (staging: string) => Promise<void>): Promise<void> {
@@ -94,6 +131,10 @@ async function inNewTree(outDir: string, write: (staging: string) => Promise<voi
   await write(staging);
   await mkdir(staging, { recursive: true });
   await swapIn(staging, out);
+}
+
+function removeEncodings(file: string): Promise<unknown> {
+  return Promise.all(['', '.gz', '.br'].map((encoding) => rm(file + encoding, { force: true })));
 }
 
 /** The body and its precompressed siblings, as nginx gzip_static / brotli_static and CDNs look for them. */

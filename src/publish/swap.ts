@@ -28,29 +28,39 @@ export const exchangePaths: Exchange = (a, b) =>
     execFile('python3', ['-I', '-S', '-c', RENAMEAT2, a, b], { timeout: 10_000 }, (error) => resolve(error === null));
   });
 
+export interface SwapOptions {
+  exchange?: Exchange;
+  /** Leave the old tree at `staging` after an exchange instead of removing it (the export keeps it as its spare tree). */
+  keepOld?: boolean;
+}
+
 /**
  * Puts the complete tree `staging` at `out`. With an exchange, `out` always
  * holds the old tree or the new one, and the old one ends at `staging` to be
- * removed. Without, the old tree is parked as `<out>.old-<pid>` between two
- * renames; recoverInterrupted puts it back if the process dies in between.
+ * removed (or kept). Without, the old tree is parked as `<out>.old-<pid>`
+ * between two renames; recoverInterrupted puts it back if the process dies in
+ * between. Resolves true when the old tree was kept at `staging`.
  */
-export async function swapIn(staging: string, out: string, exchange: Exchange = exchangePaths): Promise<void> {
+export async function swapIn(staging: string, out: string, options: SwapOptions = {}): Promise<boolean> {
+  const { exchange = exchangePaths, keepOld = false } = options;
   try {
     await rename(staging, out);
-    return;
+    return false;
   } catch (error) {
     // rename(2) replaces only an empty folder: ENOTEMPTY/EEXIST mean there is a previous tree.
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
   }
   if (await exchange(staging, out)) {
+    if (keepOld) return true;
     await rm(staging, { recursive: true, force: true });
-    return;
+    return false;
   }
   const old = `${out}.old-${process.pid}`;
   await rename(out, old);
   await rename(staging, out);
   await rm(old, { recursive: true, force: true });
+  return false;
 }
 
 /**
