@@ -77,6 +77,20 @@ describe('exportSite with a spare tree', () => {
     expect(treeFiles(join(parent, 'feeds'))).toEqual(await plansOf(ROUNDS[0]!).expected(parent));
   });
 
+  it('leaves the published tree untouched when it already holds the build, unless it was changed by hand', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'wf-spare-'));
+    await build(parent, ROUNDS[0]!);
+    const published = statSync(join(parent, 'feeds')).ino;
+    await build(parent, ROUNDS[0]!);
+    // Not exchanged: the same folder, still holding the whole build.
+    expect(statSync(join(parent, 'feeds')).ino).toBe(published);
+    const expected = await plansOf(ROUNDS[0]!).expected(parent);
+    expect(treeFiles(join(parent, 'feeds'))).toEqual(expected);
+    unlinkSync(join(parent, 'feeds', 'rss.xml'));
+    await build(parent, ROUNDS[0]!);
+    expect(treeFiles(join(parent, 'feeds'))).toEqual(expected);
+  });
+
   it('does not trust a spare changed by hand: a deleted or added file makes the next build fill it whole', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'wf-spare-'));
     await build(parent, ROUNDS[0]!);

@@ -62,6 +62,12 @@ export class SpareTree {
     return new SpareTree(absolute, join(base, 'tree'), recordFile, await readStoredMap<Slot, TreeRecord>(recordFile), version);
   }
 
+  /** The files of the published tree, when it is still as the last export recorded it. */
+  async published(): Promise<TreeFiles | undefined> {
+    const record = this.records.get('published');
+    return record && record.version === this.version && (await matches(this.out, record)) ? record.files : undefined;
+  }
+
   /**
    * The folder to fill and the files it holds: the spare as recorded, or an
    * empty folder when it cannot be trusted. Its record is dropped first.

@@ -72,6 +72,12 @@ export async function exportSite(plans: readonly PlannedResource[], outDir: stri
   const { store, spare } = options;
   if (store && spare) {
     await recoverInterrupted(resolve(outDir));
+    const published = options.onResource ? undefined : await spare.published();
+    const checked = published && (await alreadyPublished(plans, store, published));
+    if (checked) {
+      await store.finish();
+      return { files: plans.length, rendered: checked.rendered };
+    }
     const { dir, files: before } = await spare.take();
     const filled = await fillTree(dir, plans, before, options);
     await store.finish();
@@ -84,6 +90,31 @@ export async function exportSite(plans: readonly PlannedResource[], outDir: stri
     await store?.finish();
   });
   return { files: plans.length, rendered };
+}
+
+/**
+ * Whether the published tree already holds every planned file as planned,
+ * and nothing else, judged from the ETags the store remembers for their
+ * inputs (files without inputs are rendered to compare). Then the export has
+ * nothing to do; the first file whose inputs are new ends the check.
+ */
+async function alreadyPublished(plans: readonly PlannedResource[], store: StoredBodies, published: TreeFiles): Promise<{ rendered: number } | undefined> {
+  const files = new Set<string>();
+  let rendered = 0;
+  for (const plan of plans) {
+    if (plan.status !== 200) continue;
+    let etag = plan.inputs ? store.etagFor(plan.inputs) : undefined;
+    if (etag === undefined && plan.inputs) return undefined;
+    if (etag === undefined) {
+      rendered++;
+      ({ etag } = renderBody(plan));
+    }
+    if (published.get(plan.file) !== etag) return undefined;
+    files.add(plan.file);
+  }
+  if (files.size !== published.size) return undefined;
+  for (const plan of plans) if (plan.status === 200) await store.keep(published.get(plan.file)!, plan.inputs);
+  return { rendered };
 }
 
 /**
