@@ -9,6 +9,8 @@ export interface RawDocument {
   /** Path relative to the seeds folder, with `/` separators. */
   path: string;
   bytes: Uint8Array;
+  /** A hash of `bytes` (ingest's digestOf), when the reader took it: the build cache keys on it, so bytes may stay unread. */
+  digest?: string;
   /** When the file was first committed to git, if it was. */
   gitDate?: Date;
   /** When it was last committed. */

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { readSeeds } from '../src/ingest/read.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FileDigests } from '../src/build/file-digests.js';
+import { digestOf, readSeeds } from '../src/ingest/read.js';
 import { ingestDocument } from '../src/ingest/index.js';
 
 function git(cwd: string, date: string, ...args: string[]): void {
@@ -103,5 +104,59 @@ describe('readSeeds', () => {
     expect(after.get('b.txt')!.sidecar).toEqual({ author: 'Ana' });
     // Without what changed, everything is read.
     expect(Buffer.from(byPath(await readSeeds(dir)).get('c.txt')!.bytes).toString()).toContain('C unheard');
+  });
+});
+
+describe('readSeeds with digests', () => {
+  const OLD = new Date('2020-01-01T00:00:00Z');
+  let root: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'wf-read-'));
+    for (const test of ['lazy', 'changed', 'again']) mkdirSync(join(root, test));
+    writeFileSync(join(root, 'lazy', 'a.txt'), 'A\n\nBody.');
+    writeFileSync(join(root, 'changed', 'a.txt'), 'A\n\nBody.');
+    for (const name of ['same.txt', 'sidecar.txt']) writeFileSync(join(root, 'again', name), `${name}\n\nBody.`);
+    writeFileSync(join(root, 'again', 'sidecar.meta.json'), '{"author":"Ana"}');
+    // A file is trusted by its stat only when it had not changed (ctime included) for two seconds when it was read.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    writeFileSync(join(root, 'again', 'fresh.txt'), 'fresh.txt\n\nBody.');
+  });
+  async function twice(dir: string): Promise<{ first: Awaited<ReturnType<typeof readSeeds>>; second: Awaited<ReturnType<typeof readSeeds>> }> {
+    const cache = join(dir, '..', `cache-${Math.random()}`);
+    const before = await FileDigests.open(cache);
+    const first = await readSeeds(dir, undefined, before);
+    await before.save();
+    return { first, second: await readSeeds(dir, undefined, await FileDigests.open(cache)) };
+  }
+  const unread = (document: object | undefined): boolean => Object.getOwnPropertyDescriptor(document, 'bytes')?.get !== undefined;
+
+  it('does not read a file unchanged since the last reading until its bytes are wanted, and then they are the same', async () => {
+    const { first, second } = await twice(join(root, 'lazy'));
+    const [before, after] = [first.documents[0]!, second.documents[0]!];
+    expect(unread(before)).toBe(false);
+    expect(unread(after)).toBe(true);
+    expect(after.digest).toBe(digestOf(Buffer.from('A\n\nBody.')));
+    expect(after.digest).toBe(before.digest);
+    expect(after.mtime).toEqual(before.mtime);
+    expect(Buffer.from(after.bytes).toString()).toBe('A\n\nBody.');
+    expect(ingestDocument(after).title).toBe(ingestDocument(before).title);
+  });
+
+  it('fails only that document when the file changed after its stat but before its bytes were read', async () => {
+    const dir = join(root, 'changed');
+    const { mtime } = statSync(join(dir, 'a.txt'));
+    const { second } = await twice(dir);
+    expect(unread(second.documents[0])).toBe(true);
+    // Same size and mtime put back: only the digest can tell.
+    writeFileSync(join(dir, 'a.txt'), 'B\n\nBody.');
+    utimesSync(join(dir, 'a.txt'), mtime, mtime);
+    expect(() => second.documents[0]!.bytes).toThrow(/changed while the build read it/);
+  });
+
+  it('reads again a file with a sidecar and one written within two seconds of its reading', async () => {
+    const { second } = await twice(join(root, 'again'));
+    const find = (name: string) => second.documents.find((d) => d.path === name);
+    expect([unread(find('same.txt')), unread(find('sidecar.txt')), unread(find('fresh.txt'))]).toEqual([true, false, false]);
+    expect(find('sidecar.txt')?.sidecar).toEqual({ author: 'Ana' });
   });
 });

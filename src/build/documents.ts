@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IngestEnv } from '../ingest/index.js';
+import { digestOf } from '../ingest/read.js';
 import { candidateLines, checkedLines } from '../normalize/boilerplate.js';
 import type { RawDocument, SourceDocument } from '../types.js';
 import { codeVersion } from './code-version.js';
@@ -52,11 +53,12 @@ export class DocumentCache {
     const epoch = env.sourceDateEpoch?.getTime();
     const known = this.keys.get(raw);
     if (known && known.epoch === epoch) return known.key;
-    const { bytes, ...rest } = raw;
+    // Named one by one: reading `bytes` could read the file, which the digest spares.
+    const { path, gitDate, gitUpdated, dirty, mtime, sidecar } = raw;
     const key = createHash('sha256')
       .update(this.salt)
-      .update(JSON.stringify([rest, env.sourceDateEpoch ?? null]))
-      .update(bytes)
+      .update(JSON.stringify([path, gitDate, gitUpdated, dirty, mtime, sidecar, env.sourceDateEpoch ?? null]))
+      .update(raw.digest ?? digestOf(raw.bytes))
       .digest('base64url');
     this.keys.set(raw, { epoch, key });
     return key;

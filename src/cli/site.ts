@@ -1,7 +1,8 @@
+import { FileDigests } from '../build/file-digests.js';
 import { buildSite, type BuildSession } from '../build/index.js';
 import { readRuleFiles } from '../config/rules.js';
 import type { Config } from '../config/schema.js';
-import { readSeeds, type ReadResult, type ReadSince } from '../ingest/read.js';
+import { readSeeds, type ReadResult, type ReadSince, type SeedDigests } from '../ingest/read.js';
 import { loadRules } from '../normalize/index.js';
 import type { CatalogResult, PipelineOptions, PipelineResult } from '../pipeline.js';
 import { renderSite, type SiteMap } from '../publish/site.js';
@@ -16,9 +17,9 @@ export { SeedsError };
 /** Content-hash cache of enriched items, relative to the working directory; safe to delete. */
 export const CACHE_DIR = '.wirefeed-cache';
 
-export async function readSeedsFolder(seeds: string, since?: ReadSince): Promise<ReadResult> {
+export async function readSeedsFolder(seeds: string, since?: ReadSince, digests?: SeedDigests): Promise<ReadResult> {
   try {
-    return await readSeeds(seeds, since);
+    return await readSeeds(seeds, since, digests);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a folder' : (error as Error).message;
@@ -83,7 +84,10 @@ export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cw
 
 /** Reads the seeds and builds the catalog, leaving the files unrendered (the static export renders them one at a time). */
 export async function buildCatalogFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<CatalogBuild> {
-  const read = await readSeedsFolder(config.seeds, options.since);
+  // A full reading (not a watcher's, which rereads only what changed) skips files unchanged since the last, by stat.
+  const digests = options.cache === false || options.since ? undefined : await FileDigests.open(CACHE_DIR);
+  const read = await readSeedsFolder(config.seeds, options.since, digests);
+  const saving = digests?.save();
   const pipeline = pipelineOptions(config, env, cwd, read.deleted);
   let built: { result: CatalogResult; failures: DocumentFailure[]; kept: Set<string> };
   if (options.keep) {
@@ -101,8 +105,9 @@ export async function buildCatalogFromConfig(config: Config, env: NodeJS.Process
   }
   const { result, failures, kept } = built;
   failures.sort((a, b) => (a.path < b.path ? -1 : 1));
-  const bytes = new Map(read.documents.map((doc) => [doc.path, doc.bytes]));
-  const problems = failures.map((failure) => locateFailure(failure, bytes.get(failure.path), config.seeds));
+  await saving;
+  const documents = new Map(read.documents.map((doc) => [doc.path, doc]));
+  const problems = failures.map((failure) => locateFailure(failure, bytesOf(documents.get(failure.path)), config.seeds));
   const messages = problems.map((problem, i) => {
     // "file: skipped: reason" ("kept its last good version" in watch mode), with the line when the reason lacks it.
     const status = kept.has(failures[i]!.path) ? 'kept its last good version' : 'skipped';
@@ -110,6 +115,15 @@ export async function buildCatalogFromConfig(config: Config, env: NodeJS.Process
     return `${problem.file}: ${status}: ${problem.message}${line}${problem.hint ? `; ${problem.hint}` : ''}`;
   });
   return { result, failures, documents: read.documents.length + read.failures.length, problems, messages, read };
+}
+
+/** A document's bytes, for placing its failure in a line; none when they cannot be read again. */
+function bytesOf(document: RawDocument | undefined): Uint8Array | undefined {
+  try {
+    return document?.bytes;
+  } catch {
+    return undefined;
+  }
 }
 
 function sourceDateEpoch(env: NodeJS.ProcessEnv): Date | undefined {

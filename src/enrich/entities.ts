@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type nlpModule from 'compromise';
+import { loadOnUse } from '../load-on-use.js';
 import type { EntityTag } from '../types.js';
 
 // "About ten": enough for the actors of a news story, few enough to stay meaningful as feed categories.
@@ -10,16 +10,13 @@ const TAGGED_CHARS = 3000;
 
 type Nlp = typeof nlpModule;
 let loaded: { nlp: Nlp; hooks: string[] } | undefined;
+// The package's bundled build (its `require` export) loads in about half the time of its tree of ES modules.
+const compromise = loadOnUse<Nlp>('compromise');
 
-/**
- * compromise, loaded on first use: a thread that never tags (the build's main
- * thread, while workers enrich) never pays for loading it, and the package's
- * bundled build (its `require` export) loads in about half the time of its
- * tree of ES modules.
- */
+/** compromise, on first use: a thread that never tags (the build's main thread, while workers enrich) never loads it. */
 function tagger(): { nlp: Nlp; hooks: string[] } {
   if (loaded) return loaded;
-  const nlp = createRequire(import.meta.url)('compromise') as Nlp;
+  const nlp = compromise();
   // The parse ends with the chunker (noun and verb phrases), which people(), places() and
   // organizations() never read: the same matches without it, in less time. nlp.tokenize has
   // already run the hooks that come before the lexicon.

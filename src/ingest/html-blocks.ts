@@ -1,8 +1,11 @@
-import { parseHTML } from 'linkedom';
+import type * as Linkedom from 'linkedom';
+import { loadOnUse } from '../load-on-use.js';
 import type { Block } from '../types.js';
 import { cleanInline } from '../text/clean.js';
 import { escapeMarkup } from '../text/escape.js';
 import { htmlToText, sanitize } from '../text/sanitize.js';
+
+const linkedom = loadOnUse<typeof Linkedom>('linkedom');
 
 /*
  * linkedom's types degrade to `any` without the DOM lib; this is the small
@@ -34,7 +37,7 @@ const BLOCKS = new Set(['p', 'ul', 'ol', 'blockquote', 'pre', 'table']);
  * sanitized markup. Inline text between block elements becomes a paragraph.
  */
 export function htmlToBlocks(html: string): Block[] {
-  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  const { document } = linkedom().parseHTML(`<!doctype html><html><body>${html}</body></html>`);
   const blocks: Block[] = [];
   walk(document.body as Node, blocks);
   return blocks;

@@ -1,12 +1,15 @@
 import { decodeHTML } from 'entities';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtmlModule from 'sanitize-html';
+import { loadOnUse } from '../load-on-use.js';
+
+const sanitizeHtml = loadOnUse<typeof sanitizeHtmlModule>('sanitize-html');
 
 /**
  * The only way author-supplied HTML enters an item. Feed readers render
  * content:encoded and content_html, so anything active (scripts, frames,
  * event handlers, javascript: URLs) must be gone before rendering.
  */
-const BLOCK_OPTIONS: sanitizeHtml.IOptions = {
+const BLOCK_OPTIONS: sanitizeHtmlModule.IOptions = {
   allowedTags: ['p', 'h2', 'h3', 'h4', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'a', 'img', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub'],
   allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'], th: ['colspan', 'rowspan'], td: ['colspan', 'rowspan'] },
   allowedSchemes: ['http', 'https', 'mailto'],
@@ -18,7 +21,7 @@ const BLOCK_OPTIONS: sanitizeHtml.IOptions = {
 };
 
 export function sanitize(html: string): string {
-  return sanitizeHtml(html, BLOCK_OPTIONS);
+  return sanitizeHtml()(html, BLOCK_OPTIONS);
 }
 
 /** Removes anything shaped like an HTML tag from plain text. */
@@ -28,7 +31,7 @@ export function stripTags(text: string): string {
 
 /** Plain text of an HTML fragment, entities decoded. */
 export function htmlToText(html: string): string {
-  return decodeEntities(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }));
+  return decodeEntities(sanitizeHtml()(html, { allowedTags: [], allowedAttributes: {} }));
 }
 
 /**

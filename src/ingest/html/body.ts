@@ -1,6 +1,9 @@
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtmlModule from 'sanitize-html';
+import { loadOnUse } from '../../load-on-use.js';
 import { elementsOf, isElement, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
 import { absoluteUrl } from './urls.js';
+
+const sanitizeHtml = loadOnUse<typeof sanitizeHtmlModule>('sanitize-html');
 
 /*
  * Turns an extracted article element into the feed's HTML: a flat sequence
@@ -16,7 +19,7 @@ const CONTAINERS = new Set([
   'dl', 'dt', 'dd', 'details', 'summary', 'hgroup', 'fieldset', 'form', 'caption',
 ]);
 
-const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+const SANITIZE_OPTIONS: sanitizeHtmlModule.IOptions = {
   allowedTags: ['p', 'br', 'h2', 'h3', 'h4', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 'a', 'img', 'figure', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th'],
   allowedAttributes: { a: ['href'], img: ['src', 'alt'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
   allowedSchemes: ['http', 'https', 'mailto'],
@@ -32,7 +35,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 export function bodyHtml(root: DomElement, baseUrl: string | undefined): string {
   resolveUrls(root, baseUrl);
   flattenContainers(root);
-  return sanitizeHtml(root.innerHTML, SANITIZE_OPTIONS).trim();
+  return sanitizeHtml()(root.innerHTML, SANITIZE_OPTIONS).trim();
 }
 
 function resolveUrls(root: DomElement, baseUrl: string | undefined): void {

@@ -1,4 +1,7 @@
-import { parseHTML } from 'linkedom';
+import type * as Linkedom from 'linkedom';
+import { loadOnUse } from '../../load-on-use.js';
+
+const linkedom = loadOnUse<typeof Linkedom>('linkedom');
 
 /*
  * The project compiles without the DOM lib (it runs on Node), so linkedom's
@@ -69,7 +72,7 @@ export function isElement(node: DomNode): node is DomElement {
  * looks. Saved pages do omit them, so the skeleton is completed first.
  */
 export function parseDocument(html: string): DomDocument {
-  return parseHTML(withSkeleton(html)).document as DomDocument;
+  return linkedom().parseHTML(withSkeleton(html)).document as DomDocument;
 }
 
 const HTML_OPEN = /<html(?:\s[^>]*)?>/i;
