@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,13 +32,29 @@ describe('FileDigests', () => {
     expect(second.digestOf('a.txt', statSync(a))).toBeUndefined();
   });
 
-  it('does not trust a file that changed within two seconds of its reading: a second write could keep its times', async () => {
+  it('does not trust a file that changed just before its reading: a second write could keep its times', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-digests-'));
     const fresh = file(dir, 'fresh.txt', 'Just written', new Date());
     const digests = await FileDigests.open(join(dir, '.cache'));
     digests.remember('fresh.txt', statSync(fresh), 'digest', Date.now());
     await digests.save();
     expect((await FileDigests.open(join(dir, '.cache'))).digestOf('fresh.txt', statSync(fresh))).toBeUndefined();
+  });
+
+  it('allows a tenth of a second between change and reading where times are finer than a second, two seconds where they are whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-digests-'));
+    const stats = (changed: number) => ({ ...statSync(file(dir, 'a.txt', 'Alpha')), size: 5, ino: 1, mtimeMs: changed, ctimeMs: changed }) as Stats;
+    const trusted = async (changed: number, readAt: number): Promise<boolean> => {
+      const cache = join(dir, `.cache-${changed}-${readAt}`);
+      const digests = await FileDigests.open(cache);
+      digests.remember('a.txt', stats(changed), 'digest', readAt);
+      await digests.save();
+      return (await FileDigests.open(cache)).digestOf('a.txt', stats(changed)) === 'digest';
+    };
+    const fine = 1_700_000_000_123.456;
+    expect([await trusted(fine, fine + 50), await trusted(fine, fine + 500)]).toEqual([false, true]);
+    const whole = 1_700_000_000_000;
+    expect([await trusted(whole, whole + 1500), await trusted(whole, whole + 2500)]).toEqual([false, true]);
   });
 
   it('keeps the files of the last reading only, and writes nothing when nothing changed', async () => {

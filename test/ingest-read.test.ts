@@ -112,13 +112,13 @@ describe('readSeeds with digests', () => {
   let root: string;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'wf-read-'));
-    for (const test of ['lazy', 'changed', 'again']) mkdirSync(join(root, test));
-    writeFileSync(join(root, 'lazy', 'a.txt'), 'A\n\nBody.');
+    for (const test of ['lazy', 'changed', 'again', 'pipe']) mkdirSync(join(root, test));
+    for (const test of ['lazy', 'pipe']) writeFileSync(join(root, test, 'a.txt'), 'A\n\nBody.');
     writeFileSync(join(root, 'changed', 'a.txt'), 'A\n\nBody.');
     for (const name of ['same.txt', 'sidecar.txt']) writeFileSync(join(root, 'again', name), `${name}\n\nBody.`);
     writeFileSync(join(root, 'again', 'sidecar.meta.json'), '{"author":"Ana"}');
-    // A file is trusted by its stat only when it had not changed (ctime included) for two seconds when it was read.
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    // A file is trusted by its stat only when it had not changed (ctime included) just before it was read.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     writeFileSync(join(root, 'again', 'fresh.txt'), 'fresh.txt\n\nBody.');
   });
   async function twice(dir: string): Promise<{ first: Awaited<ReturnType<typeof readSeeds>>; second: Awaited<ReturnType<typeof readSeeds>> }> {
@@ -153,7 +153,15 @@ describe('readSeeds with digests', () => {
     expect(() => second.documents[0]!.bytes).toThrow(/changed while the build read it/);
   });
 
-  it('reads again a file with a sidecar and one written within two seconds of its reading', async () => {
+  it('refuses, without waiting, a file swapped for a named pipe after its stat', async () => {
+    const dir = join(root, 'pipe');
+    const { second } = await twice(dir);
+    rmSync(join(dir, 'a.txt'));
+    execFileSync('mkfifo', [join(dir, 'a.txt')]);
+    expect(() => second.documents[0]!.bytes).toThrow(/changed while the build read it/);
+  });
+
+  it('reads again a file with a sidecar and one written just before its reading', async () => {
     const { second } = await twice(join(root, 'again'));
     const find = (name: string) => second.documents.find((d) => d.path === name);
     expect([unread(find('same.txt')), unread(find('sidecar.txt')), unread(find('fresh.txt'))]).toEqual([true, false, false]);

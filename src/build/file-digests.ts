@@ -19,16 +19,23 @@ interface Seen {
  * Margin between a file's last change (mtime or ctime) and its reading,
  * below which its stat is not trusted next time (as git treats "racily
  * clean" index entries): a write in the same timestamp step as the reading
- * would leave the same times. Two seconds covers the coarsest file systems (FAT).
+ * would leave the same times. Whole-second times (FAT's step is two seconds)
+ * need the full margin; finer ones (ext4, xfs and btrfs step by the kernel
+ * tick, 1–10 ms) a tenth of a second. A corpus written just before a build
+ * is then trusted from the next build on.
  */
-const RACY_MS = 2000;
+const RACY_MS = { coarse: 2000, fine: 100 };
+
+function racyMargin(stats: Stats): number {
+  return stats.mtimeMs % 1000 === 0 && stats.ctimeMs % 1000 === 0 ? RACY_MS.coarse : RACY_MS.fine;
+}
 
 /**
  * The seeds' digests by file stat, kept in the build cache folder, so a warm
  * build stats an unchanged seed instead of reading it (its bytes are read
  * only if it must be parsed). A file is trusted as unchanged when its size,
  * mtime, ctime and inode are those it had when it was read, and it had not
- * changed within two seconds of that reading. Deleting the file only makes the
+ * changed just before that reading (see RACY_MS). Deleting the file only makes the
  * next build read every seed.
  */
 export class FileDigests implements SeedDigests {
@@ -50,7 +57,8 @@ export class FileDigests implements SeedDigests {
   digestOf(path: string, stats: Stats): string | undefined {
     const seen = this.before.get(path);
     if (!seen || seen.size !== stats.size || seen.mtimeMs !== stats.mtimeMs || seen.ctimeMs !== stats.ctimeMs || seen.ino !== stats.ino) return undefined;
-    if (stats.mtimeMs > seen.readAt - RACY_MS || stats.ctimeMs > seen.readAt - RACY_MS) return undefined;
+    const margin = racyMargin(stats);
+    if (stats.mtimeMs > seen.readAt - margin || stats.ctimeMs > seen.readAt - margin) return undefined;
     this.seen.set(path, seen);
     return seen.digest;
   }

@@ -84,8 +84,9 @@ export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cw
 
 /** Reads the seeds and builds the catalog, leaving the files unrendered (the static export renders them one at a time). */
 export async function buildCatalogFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<CatalogBuild> {
-  // A full reading (not a watcher's, which rereads only what changed) skips files unchanged since the last, by stat.
-  const digests = options.cache === false || options.since ? undefined : await FileDigests.open(CACHE_DIR);
+  // A one-shot reading skips files unchanged since the last, by stat. Not in watch mode: it keeps
+  // documents as their last good versions, whose bytes must stay readable when the file is broken.
+  const digests = options.cache === false || options.keep ? undefined : await FileDigests.open(CACHE_DIR);
   const read = await readSeedsFolder(config.seeds, options.since, digests);
   const saving = digests?.save();
   const pipeline = pipelineOptions(config, env, cwd, read.deleted);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { constants, lstatSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { open, readdir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
@@ -157,14 +157,29 @@ function unreadDocument(file: string, document: Omit<RawDocument, 'bytes'> & { d
   return Object.defineProperty(document, 'bytes', {
     enumerable: true,
     get(): Buffer {
-      if (!bytes) {
-        const read = readFileSync(file);
-        if (digestOf(read) !== document.digest) throw new Error('changed while the build read it; build again');
-        bytes = read;
-      }
+      bytes ??= readUnchanged(file, document.digest);
       return bytes;
     },
   }) as RawDocument;
+}
+
+/**
+ * The bytes of a file stat'ed unchanged, read synchronously (from a getter):
+ * opened as readDocument opens files, so a file swapped for a symlink or a
+ * named pipe since is refused instead of followed or waited on.
+ */
+function readUnchanged(file: string, digest: string): Buffer {
+  const changed = new Error('changed while the build read it; build again');
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_DOCUMENT_BYTES) throw changed;
+    const bytes = readFileSync(fd);
+    if (digestOf(bytes) !== digest) throw changed;
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const OVER_LIMIT = `over the ${MAX_DOCUMENT_BYTES / 1048576} MB limit for one document`;
