@@ -1,4 +1,7 @@
 import { createRequire } from 'node:module';
+import type * as Linkedom from 'linkedom';
+import type SanitizeHtml from 'sanitize-html';
+import type * as Yaml from 'yaml';
 
 const require = createRequire(import.meta.url);
 
@@ -12,3 +15,8 @@ export function loadOnUse<T>(specifier: string): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= require(specifier) as T);
 }
+
+/** Packages needed by more than one module, each loaded once, on first use. */
+export const yaml = loadOnUse<typeof Yaml>('yaml');
+export const linkedom = loadOnUse<typeof Linkedom>('linkedom');
+export const sanitizeHtml = loadOnUse<typeof SanitizeHtml>('sanitize-html');

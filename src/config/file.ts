@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yaml } from '../load-on-use.js';
 
 /** Names looked for in the working directory, in this order. */
 export const CONFIG_NAMES = ['wirefeed.config.json', 'wirefeed.config.yaml', 'wirefeed.config.yml'] as const;
@@ -57,6 +58,7 @@ export function readConfigFile(cwd: string, path: string): ConfigFile {
 
 export function parseConfigText(text: string, path: string, dir: string): ConfigFile {
   if (!/\.(json|ya?ml)$/i.test(path)) throw new ConfigError([`${path}: a config file must end in .json, .yaml or .yml`]);
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -274,9 +274,11 @@ export function parseModelJson(value: unknown): SectionModelJson {
   return json as SectionModelJson;
 }
 
-const MODEL = compileModel(parseModelJson(rawModel));
+// Compiled on first use: a warm build classifies nothing.
+let model: SectionModel | undefined;
 
 /** The trained model's section for a news item (title plus body text). */
 export function classifySection(title: string, body: string, options: SectionOptions = {}): SectionResult {
-  return classifyWith(MODEL, title, body, options);
+  model ??= compileModel(parseModelJson(rawModel));
+  return classifyWith(model, title, body, options);
 }

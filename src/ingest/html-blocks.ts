@@ -1,11 +1,8 @@
-import type * as Linkedom from 'linkedom';
-import { loadOnUse } from '../load-on-use.js';
+import { linkedom } from '../load-on-use.js';
 import type { Block } from '../types.js';
 import { cleanInline } from '../text/clean.js';
 import { escapeMarkup } from '../text/escape.js';
 import { htmlToText, sanitize } from '../text/sanitize.js';
-
-const linkedom = loadOnUse<typeof Linkedom>('linkedom');
 
 /*
  * linkedom's types degrade to `any` without the DOM lib; this is the small

@@ -1,4 +1,5 @@
-import { Readability } from '@mozilla/readability';
+import type * as ReadabilityModule from '@mozilla/readability';
+import { loadOnUse } from '../load-on-use.js';
 import { bodyHtml } from './html/body.js';
 import { parseDocument, parseFragment, type DomDocument, type DomElement } from './html/dom.js';
 import { readMetadata, type PageMetadata } from './html/metadata.js';
@@ -9,6 +10,8 @@ import { pruneTail, pruneTeaserLinks } from './html/postclean.js';
 import { mapDocument, restoreLead } from './html/lead.js';
 import { htmlToText } from './html/text.js';
 import { absoluteUrl } from './html/urls.js';
+
+const readability = loadOnUse<typeof ReadabilityModule>('@mozilla/readability');
 
 export { decodeHtml } from './html/charset.js';
 
@@ -70,7 +73,7 @@ function readableArticle(doc: DomDocument): { root: DomElement; title: string | 
   precleanDocument(doc);
   const map = mapDocument(doc);
   if (map.depth > MAX_READABILITY_DEPTH) return undefined;
-  const result = new Readability(doc as never, { charThreshold: READABILITY_MIN_CHARS }).parse();
+  const result = new (readability().Readability)(doc as never, { charThreshold: READABILITY_MIN_CHARS }).parse();
   if (!result?.content) return undefined;
   const root = parseFragment(result.content);
   restoreLead(map, root);

@@ -1,5 +1,5 @@
 import { marked, type Token, type Tokens } from 'marked';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../load-on-use.js';
 import type { Block } from '../types.js';
 import { cleanInline, unifyLineEndings } from '../text/clean.js';
 import { htmlToText, sanitize } from '../text/sanitize.js';
@@ -21,7 +21,7 @@ export function parseMarkdown(source: string): ParsedMarkdown {
   let frontMatter: unknown;
   if (match) {
     try {
-      frontMatter = parseYaml(match[1] ?? '', { schema: 'core' });
+      frontMatter = yaml().parse(match[1] ?? '', { schema: 'core' });
     } catch (error) {
       const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
       // Front matter starts on line 2 of the file.

@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { open, readdir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import type { DocumentFailure, RawDocument } from '../types.js';
 import { mapLimit } from '../concurrency.js';
 import { isDocumentPath } from './detect.js';
+import { yaml } from '../load-on-use.js';
 
 const run = promisify(execFile);
 
@@ -220,7 +220,7 @@ async function readSidecar(documentPath: string, sidecarPath: string): Promise<R
     return undefined;
   }
   try {
-    return ext === '.meta.json' ? JSON.parse(text) : parseYaml(text);
+    return ext === '.meta.json' ? JSON.parse(text) : yaml().parse(text);
   } catch (error) {
     throw new Error(`sidecar ${basename(file)} is not valid ${ext === '.meta.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -1,8 +1,6 @@
 import { decodeHTML } from 'entities';
 import type sanitizeHtmlModule from 'sanitize-html';
-import { loadOnUse } from '../load-on-use.js';
-
-const sanitizeHtml = loadOnUse<typeof sanitizeHtmlModule>('sanitize-html');
+import { sanitizeHtml } from '../load-on-use.js';
 
 /**
  * The only way author-supplied HTML enters an item. Feed readers render

@@ -1,9 +1,7 @@
 import type sanitizeHtmlModule from 'sanitize-html';
-import { loadOnUse } from '../../load-on-use.js';
+import { sanitizeHtml } from '../../load-on-use.js';
 import { elementsOf, isElement, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
 import { absoluteUrl } from './urls.js';
-
-const sanitizeHtml = loadOnUse<typeof sanitizeHtmlModule>('sanitize-html');
 
 /*
  * Turns an extracted article element into the feed's HTML: a flat sequence

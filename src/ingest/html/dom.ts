@@ -1,7 +1,4 @@
-import type * as Linkedom from 'linkedom';
-import { loadOnUse } from '../../load-on-use.js';
-
-const linkedom = loadOnUse<typeof Linkedom>('linkedom');
+import { linkedom } from '../../load-on-use.js';
 
 /*
  * The project compiles without the DOM lib (it runs on Node), so linkedom's
