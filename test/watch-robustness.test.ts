@@ -83,8 +83,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   clearInterval(polling);
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('close', resolve));
+  if (server.exitCode === null && server.signalCode === null) {
+    const closed = new Promise((resolve) => server.once('close', resolve));
+    server.kill('SIGTERM');
+    // A server whose event loop is stuck never runs its SIGTERM handler: it must not outlive the suite.
+    const stuck = setTimeout(() => server.kill('SIGKILL'), 10_000);
+    await closed;
+    clearTimeout(stuck);
+  }
   rmSync(work, { recursive: true, force: true });
 });
 
