@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { projectFiles } from '../src/cli/init.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'wirefeed.js');
@@ -55,6 +56,16 @@ describe('wirefeed init', () => {
     const again = await wirefeed(dir, ['init']);
     expect(again.stdout).toContain('Kept existing: wirefeed.config.json, seeds/welcome.md, Procfile, .gitignore');
     expect(readFileSync(join(dir, 'Procfile'), 'utf8')).toBe('web: custom\n');
+  });
+});
+
+describe('projectFiles', () => {
+  it('dates the welcome story at the minute of init, never later, whatever the hour', () => {
+    for (const now of ['2026-11-27T00:05:30.250Z', '2026-11-27T23:59:59.999Z']) {
+      const date = /^date: (.*)$/m.exec(projectFiles(new Date(now))['seeds/welcome.md']!)![1]!;
+      expect(new Date(date).getTime()).toBeLessThanOrEqual(new Date(now).getTime());
+      expect(new Date(now).getTime() - new Date(date).getTime()).toBeLessThan(60_000);
+    }
   });
 });
 

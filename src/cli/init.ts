@@ -3,7 +3,9 @@ import { join, relative, resolve } from 'node:path';
 
 /** The files of a new project; each builds and serves as is. */
 export function projectFiles(today: Date): Record<string, string> {
-  const date = today.toISOString().slice(0, 10);
+  // The minute of `init`, rounded down: a fixed hour of the day would be in the future before it
+  // comes, and the build holds back documents dated in the future.
+  const date = `${today.toISOString().slice(0, 16)}:00Z`;
   return {
     'wirefeed.config.json': `${JSON.stringify(
       {
@@ -17,7 +19,7 @@ export function projectFiles(today: Date): Record<string, string> {
     )}\n`,
     'seeds/welcome.md': `---
 title: Welcome to your news site
-date: ${date}T09:00:00Z
+date: ${date}
 tags: [Wirefeed]
 ---
 
