@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { compressBody, COMPRESSION_SETTINGS } from '../publish/site.js';
+import { compressBody, COMPRESSION_SETTINGS, ENCODINGS } from '../publish/site.js';
 import { codeVersion } from './code-version.js';
 import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
-
-/** An entry's files: the body, then its precompressed siblings. */
-const ENCODINGS = ['', '.gz', '.br'] as const;
 
 /**
  * Rendered files kept in the build cache folder between builds, so an

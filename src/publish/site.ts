@@ -264,6 +264,9 @@ function brotliOptions(body: Buffer): BrotliOptions {
   };
 }
 
+/** A published file's name suffixes: the body, then its precompressed siblings (as nginx gzip_static and brotli_static look for them). */
+export const ENCODINGS = ['', '.gz', '.br'] as const;
+
 export interface Compressed {
   gzip: Buffer;
   br: Buffer;

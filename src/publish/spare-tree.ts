@@ -3,6 +3,7 @@ import { link, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { readStoredMap, writeStoredMap } from '../build/stored-map.js';
 import { mapLimit } from '../concurrency.js';
+import { ENCODINGS } from './site.js';
 import { swapIn } from './swap.js';
 
 /** File-system calls in flight at once, as for the export's writes. */
@@ -149,6 +150,6 @@ async function cloneTree(from: string, to: string, files: TreeFiles): Promise<vo
   const folders = [...foldersOf(files.keys())].sort((a, b) => a.length - b.length);
   for (const folder of folders) await mkdir(join(to, folder), { recursive: true });
   await mapLimit(files.keys(), CONCURRENCY, async (file) => {
-    for (const encoding of ['', '.gz', '.br']) await link(join(from, file + encoding), join(to, file + encoding));
+    for (const encoding of ENCODINGS) await link(join(from, file + encoding), join(to, file + encoding));
   });
 }

@@ -1,7 +1,7 @@
 import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { mapLimit } from '../concurrency.js';
-import { compressBody, lazyResource, renderBody, type PlannedResource, type Resource, type SiteMap } from './site.js';
+import { compressBody, ENCODINGS, lazyResource, renderBody, type PlannedResource, type Resource, type SiteMap } from './site.js';
 import { foldersOf, type SpareTree, type TreeFiles } from './spare-tree.js';
 import { recoverInterrupted, swapIn } from './swap.js';
 
@@ -165,7 +165,7 @@ async function inNewTree(outDir: string, write: (staging: string) => Promise<voi
 }
 
 function removeEncodings(file: string): Promise<unknown> {
-  return Promise.all(['', '.gz', '.br'].map((encoding) => rm(file + encoding, { force: true })));
+  return Promise.all(ENCODINGS.map((encoding) => rm(file + encoding, { force: true })));
 }
 
 /** The body and its precompressed siblings, as nginx gzip_static / brotli_static and CDNs look for them. */
