@@ -123,14 +123,20 @@ function renderInputs(catalog: Catalog, versions: ItemVersions) {
   const shell = JSON.stringify([site, main.title, main.description, main.base, main.page, catalog.sections.map((s) => [s.name, s.base])]);
   const links = groupLinks(catalog);
   const version = (item: Item): string => versions.get(item) ?? missingVersion(item);
-  const linked = (item: Item): string[] => [version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))];
+  // Each item shows on several pages (home, its section, every tag), so its part of their keys is made once.
+  const linkedKeys = new Map<Item, string>();
+  const linked = (item: Item): string => {
+    let key = linkedKeys.get(item);
+    if (key === undefined) linkedKeys.set(item, (key = JSON.stringify([version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))])));
+    return key;
+  };
   // sha1 of the parts joined: a key, not a defence against collisions made on purpose, and thousands are computed per build.
   const hash = (parts: unknown[]): string => createHash('sha1').update(parts.join('\u0000')).digest('base64url');
   const specOf = (spec: FeedSpec): string => JSON.stringify([spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links]);
   return {
     feed: (format: FeedFormat, spec: FeedSpec): string => hash(['feed', format, site, specOf(spec), ...spec.items.map(version)]),
-    groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), ...group.feeds[0]!.items.map((item) => JSON.stringify(linked(item)))]),
-    itemPage: (item: Item): string => hash(['item', shell, JSON.stringify(linked(item))]),
+    groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), ...group.feeds[0]!.items.map(linked)]),
+    itemPage: (item: Item): string => hash(['item', shell, linked(item)]),
   };
 }
 
