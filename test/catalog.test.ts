@@ -36,4 +36,26 @@ describe('buildCatalog', () => {
       ['Padrino López', 'padrino-lopez-2'],
     ]);
   });
+  it('spaces inferred dates shared by several items a second apart, in path order, without reading lazy bodies', () => {
+    let reads = 0;
+    // Like an item of the build cache: the body is an accessor on the prototype, read from disk on first use.
+    class LazyItem {
+      get contentHtml(): string {
+        reads++;
+        return '<p>Lazy.</p>';
+      }
+    }
+    const lazy = (key: string): ReturnType<typeof makeItem> => {
+      const { contentHtml: _html, ...fields } = makeItem(key, { published: day(5), dateSource: 'mtime' });
+      return Object.assign(new LazyItem(), fields) as ReturnType<typeof makeItem>;
+    };
+    const catalog = buildCatalog(SITE, [lazy('b'), lazy('a'), makeItem('c', { published: day(5) })], { limit: 0 });
+    const second = (n: number): Date => new Date(day(5).getTime() - n * 1000);
+    expect(Object.fromEntries(catalog.items.map((i) => [i.key, i.published]))).toEqual({ a: day(5), b: second(1), c: day(5) });
+    expect(reads).toBe(0);
+    const moved = catalog.items.find((i) => i.key === 'b')!;
+    expect(moved.updated).toEqual(second(1));
+    expect(moved.contentHtml).toBe('<p>Lazy.</p>');
+    expect(reads).toBe(1);
+  });
 });

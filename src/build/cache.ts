@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { EnrichContext } from '../enrich-document.js';
 import type { Item } from '../types.js';
 import { codeVersion } from './code-version.js';
-import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
+import { readItemShard, writeItemShard } from './item-shard.js';
+import { dropOtherVersions } from './stored-map.js';
 
 /**
  * Enriched items by content hash, kept in a dot-folder between builds so an
@@ -17,8 +18,8 @@ import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.j
  * hit gives exactly the item a cold build would.
  */
 export class ItemCache {
-  // Promises, so the many concurrent lookups of one build read and decode each shard once.
-  private readonly shards = new Map<string, Promise<Map<string, Item>>>();
+  // Each shard is read and decoded once, on its first lookup.
+  private readonly shards = new Map<string, Map<string, Item>>();
   private used = new Map<string, Map<string, Item>>();
 
   private constructor(
@@ -48,8 +49,8 @@ export class ItemCache {
     return hash.digest('hex');
   }
 
-  async get(key: string): Promise<Item | undefined> {
-    const item = (await this.shard(key)).get(key);
+  get(key: string): Item | undefined {
+    const item = this.shard(key).get(key);
     if (item) this.remember(key, item);
     return item;
   }
@@ -70,10 +71,10 @@ export class ItemCache {
     await mkdir(dir, { recursive: true });
     for (const name of await readdir(dir)) if (!used.has(name.slice(0, 2))) await rm(join(dir, name), { force: true });
     for (const [shard, entries] of used) {
-      const stored = await this.shard(shard);
+      const stored = this.shard(shard);
       if (stored.size === entries.size && [...entries.keys()].every((key) => stored.has(key))) continue;
-      await writeStoredMap(join(dir, shard), entries);
-      this.shards.set(shard, Promise.resolve(entries));
+      await writeItemShard(join(dir, shard), entries);
+      this.shards.set(shard, entries);
     }
     await dropOtherVersions(this.dir, this.salt);
   }
@@ -85,11 +86,11 @@ export class ItemCache {
     this.used.set(shard, entries);
   }
 
-  private shard(key: string): Promise<Map<string, Item>> {
+  private shard(key: string): Map<string, Item> {
     const name = key.slice(0, 2);
     let entries = this.shards.get(name);
     if (!entries) {
-      entries = readStoredMap<string, Item>(join(this.dir, this.salt, name));
+      entries = readItemShard(join(this.dir, this.salt, name));
       this.shards.set(name, entries);
     }
     return entries;

@@ -94,7 +94,7 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context, session?.items) : undefined;
   if (session) Object.assign(session, { documents, items: cache });
   const keys = cache ? entries.map((entry) => cache.keyOf(entry.documentKey, entry.facts.checked.filter((line) => repeatedHashes.has(line)))) : [];
-  const found: (Item | undefined)[] = cache ? await Promise.all(keys.map((key) => cache.get(key))) : [];
+  const found: (Item | undefined)[] = cache ? keys.map((key) => cache.get(key)) : [];
   const missing = entries.flatMap((entry, i) => {
     if (found[i]) return [];
     const source = ingest(entry.raw);

@@ -175,8 +175,18 @@ function spreadSharedDates(items: readonly Item[]): Item[] {
     taken.add(time);
     const published = new Date(time);
     const updated = item.updated.getTime() === item.published.getTime() ? published : item.updated;
-    return { ...item, published, updated };
+    return redated(item, published, updated);
   });
+}
+
+/**
+ * A copy of `item` with other dates. It keeps the item's prototype and
+ * accessors rather than reading them: an item from the build cache reads its
+ * body from disk on first use, which a spread would force.
+ */
+function redated(item: Item, published: Date, updated: Date): Item {
+  const copy = Object.create(Object.getPrototypeOf(item) as object, Object.getOwnPropertyDescriptors(item)) as Item;
+  return Object.assign(copy, { published, updated });
 }
 
 function newest(items: readonly Item[]): Date | undefined {
