@@ -1,11 +1,8 @@
 import { relative, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ConfigError, findConfigFile, readConfigFile, type ConfigFile } from './file.js';
 import { CONFIG_SCHEMA, settings, type Config, type GroupSchema, type Setting, type SettingSchema } from './schema.js';
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import { validateConfig } from './validators.generated.js';
 
 /** Where one effective value came from; the layers in order of precedence: flag > env > file > default. */
 export type Source = { kind: 'flag'; flag: string } | { kind: 'env'; name: string } | { kind: 'file'; file: string; line: number } | { kind: 'default' };
@@ -27,11 +24,7 @@ export interface ResolvedConfig {
   file?: string;
 }
 
-const validate = (() => {
-  const ajv = new Ajv({ allErrors: true, strict: true, keywords: ['x-flag', 'x-env', 'x-path', 'x-default', 'x-expected'] });
-  addFormats(ajv, ['uri', 'email']);
-  return ajv.compile(CONFIG_SCHEMA);
-})();
+const validate = validateConfig as unknown as ValidateFunction;
 
 const SETTINGS = settings();
 

@@ -1,22 +1,11 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { AliasData, BoilerplateData } from '../normalize/rules.js';
 import { ConfigError, readConfigFile, type ConfigFile } from './file.js';
 import type { Config } from './schema.js';
+import { validateAliases, validateBoilerplate } from './validators.generated.js';
 
-// The shapes of data/boilerplate.json and data/aliases.json, which users extend with their own files.
-const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
-const ajv = new Ajv({ allErrors: true });
-const validBoilerplate = ajv.compile({
-  type: 'object',
-  additionalProperties: false,
-  required: ['patterns'],
-  properties: { $comment: { type: 'string' }, maxWords: { type: 'integer', minimum: 1 }, patterns: { type: 'array', items: { type: 'string' } } },
-});
-const validAliases = ajv.compile({
-  type: 'object',
-  additionalProperties: false,
-  properties: { $comment: { type: 'string' }, terms: STRING_MAP, conjunctions: STRING_MAP, entities: STRING_MAP },
-});
+const validBoilerplate = validateBoilerplate as unknown as ValidateFunction;
+const validAliases = validateAliases as unknown as ValidateFunction;
 
 /** The user's rule files named in `rules.*`, read and checked; problems name the file, line and key. */
 export function readRuleFiles(config: Config, cwd: string): { boilerplate: BoilerplateData[]; aliases: AliasData[] } {

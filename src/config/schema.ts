@@ -224,3 +224,21 @@ export function settings(group: GroupSchema = CONFIG_SCHEMA, prefix = ''): Setti
     return schema.type === 'object' ? settings(schema, `${path}.`) : [{ path, schema }];
   });
 }
+
+// The shapes of data/boilerplate.json and data/aliases.json, which users extend with their own files (rules.*).
+const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+export const BOILERPLATE_SCHEMA = {
+  $id: 'https://wirefeed.dev/schema/boilerplate.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['patterns'],
+  properties: { $comment: { type: 'string' }, maxWords: { type: 'integer', minimum: 1 }, patterns: { type: 'array', items: { type: 'string' } } },
+} as const;
+
+export const ALIASES_SCHEMA = {
+  $id: 'https://wirefeed.dev/schema/aliases.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: { $comment: { type: 'string' }, terms: STRING_MAP, conjunctions: STRING_MAP, entities: STRING_MAP },
+} as const;
