@@ -72,8 +72,8 @@ describe('exportSite with a spare tree', () => {
     const first = await build(parent, ROUNDS[0]!);
     expect(first.rendered).toBeGreaterThan(0);
     const second = await build(parent, ROUNDS[0]!);
-    // The stylesheet, OPML, sitemap and gone page carry no inputs and are always rendered.
-    expect(second.rendered).toBe(3);
+    // The stylesheet and gone page carry no inputs and are always rendered.
+    expect(second.rendered).toBe(1);
     expect(treeFiles(join(parent, 'feeds'))).toEqual(await plansOf(ROUNDS[0]!).expected(parent));
   });
 

@@ -80,6 +80,7 @@ describe('rendering only what changed (versions and previous)', () => {
 
   const changes: [string, Catalog][] = [
     ['one item edited', catalog(base.map((item) => (item.key === 'b' ? { ...item, summary: 'A corrected summary.' } : item)))],
+    ['the author renamed', catalog(base, { site: { ...SITE, author: { name: 'Someone Else' } } })],
     ['an item added (archives shift)', catalog([...base, makeItem('e', { section: 'World', published: day(5), updated: day(5) })])],
     ['an item deleted', catalog(base.filter((item) => item.key !== 'c'))],
     ['an item moved to a new section (the section navigation changes)', catalog(base.map((item) => (item.key === 'd' ? { ...item, section: 'Science' } : item)))],
@@ -128,6 +129,15 @@ describe('rendering only what changed (versions and previous)', () => {
     expect(kept).not.toBe(first);
     expect(kept.gzip).toBe(first.gzip);
     expect(kept.br).toBe(first.br);
+  });
+
+  it('renders the sitemap again when only the date of an item page changed', () => {
+    // y is never the newest of its groups, so no group's date moves with it.
+    const items = (updated: Date) => [makeItem('x', { published: day(5) }), makeItem('y', { published: day(1), updated })];
+    const [one, two] = [day(1), day(2)].map((updated) => catalog(items(updated)));
+    const sitemap = renderSite(two, { versions: versionsOf(two), previous: renderSite(one!, { versions: versionsOf(one!) }) }).get('/sitemap.xml')!;
+    expect(sitemap.body.toString()).toBe(renderSite(two!).get('/sitemap.xml')!.body.toString());
+    expect(sitemap.body.toString()).toContain('<lastmod>2024-01-02T00:00:00Z</lastmod>');
   });
 
   it('refuses a memoized render where an item has no version', () => {

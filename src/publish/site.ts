@@ -95,8 +95,8 @@ export function planSite(catalog: Catalog, versions?: ItemVersions): PlannedReso
   };
   for (const group of [catalog.home, ...catalog.sections, ...catalog.tags]) addGroup(group);
   add('/style.css', 'style.css', CONTENT_TYPES.css, () => STYLESHEET, new Date(0));
-  add('/opml.xml', 'opml.xml', OPML_TYPE, () => renderOpml(catalog), catalog.updated);
-  add('/sitemap.xml', 'sitemap.xml', XML_TYPE, () => renderSitemap(catalog), catalog.updated);
+  add('/opml.xml', 'opml.xml', OPML_TYPE, () => renderOpml(catalog), catalog.updated, keys?.opml());
+  add('/sitemap.xml', 'sitemap.xml', XML_TYPE, () => renderSitemap(catalog), catalog.updated, keys?.sitemap());
   for (const item of catalog.items) {
     // items/<key>.html is what static hosts serve for /items/<key> ("clean URLs").
     add(itemPath(item.key), `items/${item.key}.html`, CONTENT_TYPES.html, () => renderItemPage(catalog, item), item.updated, keys?.itemPage(item));
@@ -114,14 +114,19 @@ export function planSite(catalog: Catalog, versions?: ItemVersions): PlannedReso
  * settings and its spec alone (the renderers' signature); an HTML page also
  * reads the page shell (site, main feed, section navigation) and the links
  * of its items' section and tags. Items count by version, so an edited item
- * changes the key of every file that shows it. Files not listed here (OPML,
- * sitemap, stylesheet, gone pages: a handful) are always rendered.
+ * changes the key of every file that shows it. The OPML list and the
+ * sitemap are keyed by what they read of the catalog; the stylesheet and the
+ * gone pages are always rendered (they cost nothing to render).
  */
 function renderInputs(catalog: Catalog, versions: ItemVersions) {
-  const site = JSON.stringify(catalog.site);
+  // sha1 of the parts joined: a key, not a defence against collisions made on purpose, and thousands are computed per build.
+  const hash = (parts: unknown[]): string => createHash('sha1').update(parts.join('\u0000')).digest('base64url');
+  // The parts every key shares are hashed once, and the keys hash their digests.
+  const site = hash([JSON.stringify(catalog.site)]);
   const { main } = catalog;
-  const shell = JSON.stringify([site, main.title, main.description, main.base, main.page, catalog.sections.map((s) => [s.name, s.base])]);
+  const shell = hash([site, main.title, main.description, main.base, main.page, JSON.stringify(catalog.sections.map((s) => [s.name, s.base]))]);
   const links = groupLinks(catalog);
+  const groups = [catalog.home, ...catalog.sections, ...catalog.tags];
   const version = (item: Item): string => versions.get(item) ?? missingVersion(item);
   // Each item shows on several pages (home, its section, every tag), so its part of their keys is made once.
   const linkedKeys = new Map<Item, string>();
@@ -130,13 +135,22 @@ function renderInputs(catalog: Catalog, versions: ItemVersions) {
     if (key === undefined) linkedKeys.set(item, (key = JSON.stringify([version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))])));
     return key;
   };
-  // sha1 of the parts joined: a key, not a defence against collisions made on purpose, and thousands are computed per build.
-  const hash = (parts: unknown[]): string => createHash('sha1').update(parts.join('\u0000')).digest('base64url');
   const specOf = (spec: FeedSpec): string => JSON.stringify([spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links]);
+  // A feed's three formats are rendered from the same spec: its key is made once and told apart by format.
+  const specKeys = new Map<FeedSpec, string>();
+  const specKey = (spec: FeedSpec): string => {
+    let key = specKeys.get(spec);
+    if (key === undefined) specKeys.set(spec, (key = hash(['feed', site, specOf(spec), ...spec.items.map(version)])));
+    return key;
+  };
   return {
-    feed: (format: FeedFormat, spec: FeedSpec): string => hash(['feed', format, site, specOf(spec), ...spec.items.map(version)]),
+    feed: (format: FeedFormat, spec: FeedSpec): string => `${format}.${specKey(spec)}`,
     groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), ...group.feeds[0]!.items.map(linked)]),
     itemPage: (item: Item): string => hash(['item', shell, linked(item)]),
+    // What renderOpml reads: the site, the catalog's date and each group's subscription feed.
+    opml: (): string => hash(['opml', site, catalog.updated.getTime(), ...groups.map((group) => JSON.stringify([group.feeds[0]!.title, group.feeds[0]!.base, group.feeds[0]!.page]))]),
+    // What renderSitemap reads: each group page and item page, with its date.
+    sitemap: (): string => hash(['sitemap', site, ...groups.map((group) => `${group.feeds[0]!.page} ${group.feeds[0]!.updated.getTime()}`), ...catalog.items.map((item) => `${item.key} ${item.updated.getTime()}`)]),
   };
 }
 
