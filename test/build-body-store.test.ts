@@ -81,14 +81,15 @@ describe('BodyStore', () => {
     const { root, out, entries } = setup();
     const { body, etag } = renderBody(rss);
     const first = await BodyStore.open(join(root, '.cache'));
-    await first.keep(etag, 'inputs-1', body);
+    first.keep(etag, 'inputs-1');
+    await first.hold(etag, body);
     await first.finish();
     expect(readdirSync(out)).toEqual([]);
     expect(entries()).toHaveLength(3);
     const second = await BodyStore.open(join(root, '.cache'));
     expect(second.etagFor('inputs-1')).toBe(etag);
     // Kept without a body: still counted as used, so the clean-up leaves it.
-    await second.keep(etag, 'inputs-1');
+    second.keep(etag, 'inputs-1');
     await second.finish();
     expect(entries()).toHaveLength(3);
     expect((await BodyStore.open(join(root, '.cache'))).etagFor('inputs-1')).toBe(etag);
@@ -133,6 +134,17 @@ describe('BodyStore', () => {
     await second.place(body, etag, join(out, 'again'));
     await second.finish();
     expect(entries().map((file) => file.slice(file.lastIndexOf('/') + 1).replace(etag.slice(1, -1), '')).sort()).toEqual(['', '.br', '.gz']);
+  });
+
+  it('leaves the entries a concurrent build stored after it opened', async () => {
+    const { root, out, entries } = setup();
+    const slow = await BodyStore.open(join(root, '.cache'));
+    const fast = await BodyStore.open(join(root, '.cache'));
+    const { body, etag } = renderBody(rss);
+    await fast.place(body, etag, join(out, 'fast'));
+    await fast.finish();
+    await slow.finish();
+    expect(entries()).toHaveLength(3);
   });
 
   it('deleting the folder is safe: placed files keep their bytes, and the next build compresses again', async () => {

@@ -30,6 +30,8 @@ export class BodyStore {
     readonly version: string,
     private readonly dir: string,
     private readonly present: Set<string>,
+    /** Every file of the store's folder when it was opened: what `finish` cleans up. */
+    private readonly listed: readonly string[],
     private readonly renderedBefore: ReadonlyMap<string, string>,
     private readonly renderedFile: string,
   ) {}
@@ -41,10 +43,12 @@ export class BodyStore {
     const dir = join(base, salt);
     await mkdir(dir, { recursive: true });
     // An entry is whole once its last file is there (each is renamed into place complete, the body last).
-    const files = new Set(await readdir(dir));
-    const names = [...files].filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
+    const listed = await readdir(dir);
+    const files = new Set(listed);
+    const names = listed.filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
     const renderedFile = join(dir, 'rendered.v8');
-    return new BodyStore(salt, dir, new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`))), await readStoredMap<string, string>(renderedFile), renderedFile);
+    const present = new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`)));
+    return new BodyStore(salt, dir, present, listed, await readStoredMap<string, string>(renderedFile), renderedFile);
   }
 
   /** The ETag of the body last rendered from these inputs, if the store still holds it. */
@@ -86,14 +90,17 @@ export class BodyStore {
 
   /**
    * Counts an entry as used by this build where a file already holds it
-   * (the export's spare tree), storing `body`, just rendered, if it is not
-   * stored yet. `inputs` are remembered for the next build.
+   * (the export's spare tree). `inputs` are remembered for the next build.
+   * Synchronous: a build that changed nothing keeps every file of its site.
    */
-  async keep(etag: string, inputs?: string, body?: Buffer): Promise<void> {
-    const name = entryName(etag);
-    this.used.add(name);
+  keep(etag: string, inputs?: string): void {
+    this.used.add(entryName(etag));
     if (inputs) this.rendered.set(inputs, etag);
-    if (body) await this.ensure(name, body);
+  }
+
+  /** Stores `body`, just rendered, unless the store holds it already. */
+  hold(etag: string, body: Buffer): Promise<void> {
+    return this.ensure(entryName(etag), body);
   }
 
   /** A stored body's bytes. */
@@ -101,11 +108,16 @@ export class BodyStore {
     return readFile(join(this.dir, entryName(etag)));
   }
 
-  /** Records what this build rendered, and drops entries it did not use and every other setting's entries. */
+  /**
+   * Records what this build rendered, and drops entries it did not use and
+   * every other setting's entries. The folder is not listed again (at 10k
+   * items it holds about 50k files): entries stored since it was opened are
+   * this build's own, or a concurrent build's, which it cleans up itself.
+   */
   async finish(): Promise<void> {
     await Promise.all(this.storing.values());
     await writeStoredMap(this.renderedFile, this.rendered);
-    for (const file of await readdir(this.dir)) {
+    for (const file of this.listed) {
       if (file === 'rendered.v8') continue;
       // A temporary file is a concurrent build's entry in the making, unless its process is gone.
       const pid = /\.(\d+)\.tmp$/.exec(file);
@@ -148,7 +160,7 @@ function isRunning(pid: number): boolean {
 
 /** ETags are quoted base64url: without the quotes, a file name. */
 function entryName(etag: string): string {
-  return etag.replace(/^"|"$/g, '');
+  return etag.slice(1, -1);
 }
 
 /** A hard link where the file system allows one; a copy across devices or past the link limit. */

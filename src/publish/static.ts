@@ -16,8 +16,10 @@ const WRITE_CONCURRENCY = 32;
 export interface StoredBodies {
   /** The ETag last rendered from these inputs, when its body is still stored. */
   etagFor(inputs: string): string | undefined;
-  /** Counts a body as used where the tree already holds it; `body`, when just rendered, is stored if it is not yet. */
-  keep(etag: string, inputs?: string, body?: Buffer): Promise<void>;
+  /** Counts a body as used where the tree already holds it. */
+  keep(etag: string, inputs?: string): void;
+  /** Stores a body just rendered, if it is not stored yet. */
+  hold(etag: string, body: Buffer): Promise<void>;
   /** Places a stored body and its siblings at `file`; false when it is gone. */
   placeStored(etag: string, file: string, inputs?: string): Promise<boolean>;
   /** Stores (compressing once) and places a body just rendered. */
@@ -113,7 +115,7 @@ async function alreadyPublished(plans: readonly PlannedResource[], store: Stored
     files.add(plan.file);
   }
   if (files.size !== published.size) return undefined;
-  for (const plan of plans) if (plan.status === 200) await store.keep(published.get(plan.file)!, plan.inputs);
+  for (const plan of plans) if (plan.status === 200) store.keep(published.get(plan.file)!, plan.inputs);
   return { rendered };
 }
 
@@ -136,7 +138,8 @@ async function fillTree(dir: string, plans: readonly PlannedResource[], before: 
     let body: Buffer | undefined;
     if (etag === undefined) ({ body, etag } = render(plan));
     if (store && etag === held) {
-      await store.keep(etag, plan.inputs, body);
+      store.keep(etag, plan.inputs);
+      if (body) await store.hold(etag, body);
     } else {
       if (held !== undefined) await removeEncodings(file);
       await folders.make(dirname(file));
