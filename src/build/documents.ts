@@ -57,7 +57,8 @@ export class DocumentCache {
     const { path, gitDate, gitUpdated, dirty, mtime, sidecar } = raw;
     const key = createHash('sha256')
       .update(this.salt)
-      .update(JSON.stringify([path, gitDate, gitUpdated, dirty, mtime, sidecar, env.sourceDateEpoch ?? null]))
+      // Dates as numbers: formatting three Dates as ISO strings was most of this key's cost, 10k times a build.
+      .update(`${path}\0${gitDate?.getTime()}\0${gitUpdated?.getTime()}\0${dirty}\0${mtime.getTime()}\0${sidecar ? JSON.stringify(sidecar) : ''}\0${epoch}\0`)
       .update(raw.digest ?? digestOf(raw.bytes))
       .digest('base64url');
     this.keys.set(raw, { epoch, key });
