@@ -1,3 +1,5 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
 /**
  * Runs `work` on every element with at most `limit` calls in flight, and
  * resolves with the results in the input's order. File I/O goes through
@@ -31,3 +33,16 @@ export async function mapLimit<T, R>(items: Iterable<T>, limit: number, work: (i
   return results;
 }
 
+
+/**
+ * A worker thread running the module at `url` (a compiled `.js` beside the
+ * caller). Run from the TypeScript sources (tests), the thread registers tsx
+ * first and loads the `.ts` module instead.
+ */
+export function startWorker(url: URL, options: WorkerOptions = {}): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(url, options);
+  const script = JSON.stringify(url.href.replace(/\.js$/, '.ts'));
+  // Resolved here: the thread's own code would resolve packages from the working folder, which may be anywhere.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${script}); })`, { ...options, eval: true });
+}

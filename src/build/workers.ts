@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../concurrency.js';
 import { enrichDocument, failureReason, type EnrichContext } from '../enrich-document.js';
 import type { Item, SourceDocument } from '../types.js';
 
@@ -73,13 +74,7 @@ export async function enrichInWorkers(
     next = Math.min(sources.length, next + size);
     return [start, next];
   };
-  const spawn = (): Worker => {
-    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-    if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./enrich-worker.js', import.meta.url), { workerData: context, resourceLimits });
-    // Run from the TypeScript sources (tests): the thread registers tsx before loading the worker module.
-    const script = JSON.stringify(new URL('./enrich-worker.ts', import.meta.url).href);
-    return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${script}); })`, { eval: true, workerData: context, resourceLimits });
-  };
+  const spawn = (): Worker => startWorker(new URL('./enrich-worker.js', import.meta.url), { workerData: context, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = spawn();
