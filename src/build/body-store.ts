@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { compressBody, COMPRESSION_SETTINGS, ENCODINGS } from '../publish/site.js';
+import { compressBody, COMPRESSION_SETTINGS, type Compress } from '../publish/compression.js';
+import { ENCODINGS } from '../publish/site.js';
 import { codeVersion } from './code-version.js';
 import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
 
@@ -34,10 +35,15 @@ export class BodyStore {
     private readonly listed: readonly string[],
     private readonly renderedBefore: ReadonlyMap<string, string>,
     private readonly renderedFile: string,
+    private readonly compress: Compress,
   ) {}
 
-  /** Opens (or starts) the store for this compression setting and rendering code under `root`, e.g. ".wirefeed-cache". */
-  static async open(root: string): Promise<BodyStore> {
+  /**
+   * Opens (or starts) the store for this compression setting and rendering
+   * code under `root`, e.g. ".wirefeed-cache". `compress` makes the encodings
+   * of a new body: by default compressBody on the calling thread.
+   */
+  static async open(root: string, compress: Compress = async (body) => compressBody(body)): Promise<BodyStore> {
     const salt = createHash('sha256').update(COMPRESSION_SETTINGS).update(codeVersion(['publish/site.js'])).digest('hex').slice(0, 16);
     const base = join(root, 'bodies');
     const dir = join(base, salt);
@@ -48,7 +54,7 @@ export class BodyStore {
     const names = listed.filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
     const renderedFile = join(dir, 'rendered.v8');
     const present = new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`)));
-    return new BodyStore(salt, dir, present, listed, await readStoredMap<string, string>(renderedFile), renderedFile);
+    return new BodyStore(salt, dir, present, listed, await readStoredMap<string, string>(renderedFile), renderedFile, compress);
   }
 
   /** The ETag of the body last rendered from these inputs, if the store still holds it. */
@@ -137,7 +143,7 @@ export class BodyStore {
   }
 
   private async store(name: string, body: Buffer): Promise<void> {
-    const compressed = compressBody(body);
+    const compressed = await this.compress(body);
     // The body last: open() counts an entry whose three files are there.
     for (const [encoding, bytes] of [['.gz', compressed.gzip], ['.br', compressed.br], ['', body]] as const) {
       const file = join(this.dir, `${name}${encoding}`);

@@ -1,5 +1,7 @@
 import { BodyStore } from '../build/body-store.js';
+import { defaultThreads } from '../build/workers.js';
 import type { Config } from '../config/schema.js';
+import { CompressionThreads } from '../publish/compression.js';
 import { planSite, type Resource } from '../publish/site.js';
 import { SpareTree } from '../publish/spare-tree.js';
 import { exportSite } from '../publish/static.js';
@@ -27,10 +29,12 @@ export async function build(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   // Each feed is compared with the old tree's copy as it is written, before the new tree replaces it.
   const onResource = config.hub ? async (resource: Resource) => void changed.push(...(await changedFeedsOnDisk(new Map([[resource.path, resource]]), config.out))) : undefined;
   // The files are rendered and written one at a time; unchanged ones are linked from the store, not rendered.
-  const store = await BodyStore.open(CACHE_DIR);
+  // New bodies are compressed on worker threads (started only if there is one) while the next files render.
+  const compression = new CompressionThreads(defaultThreads());
+  const store = await BodyStore.open(CACHE_DIR, compression.compress);
   // Only the files that changed are placed, in a kept second tree that is then swapped in.
   const spare = await SpareTree.open(CACHE_DIR, config.out, store.version);
-  const { files } = await exportSite(planSite(result.catalog, result.versions), config.out, { store, ...(spare ? { spare } : {}), ...(onResource ? { onResource } : {}) });
+  const { files } = await exportSite(planSite(result.catalog, result.versions), config.out, { store, ...(spare ? { spare } : {}), ...(onResource ? { onResource } : {}) }).finally(() => compression.close());
   const seconds = (performance.now() - started) / 1000;
   const count = result.catalog.items.length;
   if (output.json) {

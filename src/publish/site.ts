@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants as zlibConstants, gzipSync, type BrotliOptions } from 'node:zlib';
 import type { Catalog, FeedSpec, Group } from '../catalog/index.js';
 import { renderAtom } from '../render/atom.js';
 import { groupLinks, renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
@@ -10,6 +9,7 @@ import { renderRss } from '../render/rss.js';
 import { renderSitemap } from '../render/sitemap.js';
 import type { Item } from '../types.js';
 import { itemPath } from '../urls.js';
+import { compressBody, type Compressed } from './compression.js';
 
 /** One published file: what the server answers at `path` and the static export writes to `file`. */
 export interface Resource {
@@ -269,41 +269,8 @@ export function renderBody(plan: PlannedResource): { body: Buffer; etag: string 
   return { body, etag: etagOf(body) };
 }
 
-/**
- * Brotli quality 8: measured on the hostile corpus's 125 files (6.3 MB), quality 11 took 2,057 ms
- * for output only 3.6% smaller than quality 8's 45 ms. A site with thousands of tag feeds and pages
- * is compressed on every build, so the build time matters more than the last few percent.
- */
-const BROTLI_QUALITY = 8;
-
-const GZIP_OPTIONS = { level: 9 };
-
-function brotliOptions(body: Buffer): BrotliOptions {
-  return {
-    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
-  };
-}
-
 /** A published file's name suffixes: the body, then its precompressed siblings (as nginx gzip_static and brotli_static look for them). */
 export const ENCODINGS = ['', '.gz', '.br'] as const;
-
-export interface Compressed {
-  gzip: Buffer;
-  br: Buffer;
-}
-
-/**
- * Synchronous, on the calling thread. Measured on a 1k site's 3,812 bodies
- * (107 MB): zlib's thread-pool variants took 4.2 s user + 2.2 s system time
- * and 325 MB peak RSS against 3.5 s + 0.4 s and 229 MB here, and no less
- * wall time on this 2-core machine.
- */
-export function compressBody(body: Buffer): Compressed {
-  return { gzip: gzipSync(body, GZIP_OPTIONS), br: brotliCompressSync(body, brotliOptions(body)) };
-}
-
-/** What decides the compressed bytes besides the body: a cache of them is only valid for the same settings and library versions. */
-export const COMPRESSION_SETTINGS = JSON.stringify({ gzip: GZIP_OPTIONS, brotli: BROTLI_QUALITY, zlib: process.versions.zlib, brotliVersion: process.versions.brotli });
 
 function etagOf(body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;

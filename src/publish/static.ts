@@ -1,7 +1,8 @@
 import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { mapLimit } from '../concurrency.js';
-import { compressBody, ENCODINGS, lazyResource, renderBody, type PlannedResource, type Resource, type SiteMap } from './site.js';
+import { compressBody } from './compression.js';
+import { ENCODINGS, lazyResource, renderBody, type PlannedResource, type Resource, type SiteMap } from './site.js';
 import { foldersOf, type SpareTree, type TreeFiles } from './spare-tree.js';
 import { recoverInterrupted, swapIn } from './swap.js';
 

@@ -1,0 +1,40 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { compressBody, CompressionThreads } from '../src/publish/compression.js';
+
+const bodies = Array.from({ length: 40 }, (_, i) => Buffer.from(`<p>Body ${i}: ${'words that repeat '.repeat(50 * (i + 1))}</p>`));
+
+describe('compressBody', () => {
+  it('gives gzip and brotli encodings of the body', () => {
+    const { gzip, br } = compressBody(bodies[3]!);
+    expect(gunzipSync(gzip).equals(bodies[3]!)).toBe(true);
+    expect(brotliDecompressSync(br).equals(bodies[3]!)).toBe(true);
+  });
+});
+
+describe('CompressionThreads', () => {
+  it('gives the same bytes as compressBody, for many bodies in flight at once', async () => {
+    const threads = new CompressionThreads(2);
+    try {
+      const compressed = await Promise.all(bodies.map((body) => threads.compress(body)));
+      compressed.forEach((each, i) => {
+        const expected = compressBody(bodies[i]!);
+        expect(Buffer.isBuffer(each.gzip) && Buffer.isBuffer(each.br)).toBe(true);
+        expect(each.gzip.equals(expected.gzip), `gzip ${i}`).toBe(true);
+        expect(each.br.equals(expected.br), `br ${i}`).toBe(true);
+      });
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('refuses bodies still waiting when closed, and starts again on the next body', async () => {
+    const threads = new CompressionThreads(1);
+    const waiting = Promise.allSettled(bodies.map((body) => threads.compress(body)));
+    await threads.close();
+    expect((await waiting).some((outcome) => outcome.status === 'rejected')).toBe(true);
+    const again = await threads.compress(bodies[0]!);
+    expect(gunzipSync(again.gzip).equals(bodies[0]!)).toBe(true);
+    await threads.close();
+  });
+});
