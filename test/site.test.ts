@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalog, type Catalog, type Site } from '../src/catalog/index.js';
 import type { Item } from '../src/types.js';
 import { precompress, renderSite } from '../src/publish/site.js';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
 import { makeItem, SITE } from './support/items.js';
 
@@ -119,6 +119,30 @@ describe('rendering only what changed (versions and previous)', () => {
     expect(asked).toBe(4);
     await precompress(site);
     for (const each of site.values()) expect(brotliDecompressSync(each.br).equals(each.body)).toBe(true);
+  });
+
+  it('precompresses through a given compress function, whose encodings requests then get, and stops when told', async () => {
+    const site = renderSite(before);
+    const made = new Map<Buffer, { gzip: Buffer; br: Buffer }>();
+    const compress = async (body: Buffer) => {
+      const compressed = { gzip: gzipSync(body), br: brotliCompressSync(body) };
+      made.set(body, compressed);
+      return compressed;
+    };
+    let asked = 0;
+    await precompress(site, () => asked++ >= 2, compress);
+    expect(made.size).toBeGreaterThan(0);
+    expect(made.size).toBeLessThan(site.size);
+    await precompress(site, () => false, compress);
+    expect(made.size).toBe(site.size);
+    for (const each of site.values()) {
+      expect(each.gzip).toBe(made.get(each.body)!.gzip);
+      expect(each.br).toBe(made.get(each.body)!.br);
+    }
+    // A failing compress (threads closed) leaves the bodies to be compressed when read.
+    const fresh = renderSite(before);
+    await precompress(fresh, () => false, () => Promise.reject(new Error('closed')));
+    expect(gunzipSync(fresh.get('/rss.xml')!.gzip).equals(fresh.get('/rss.xml')!.body)).toBe(true);
   });
 
   it('shares one compression of a kept body across every later version, done before or after', () => {

@@ -1,11 +1,13 @@
 import type { Config } from '../config/schema.js';
 import { parsePollLimit } from '../publish/http/poll-limit.js';
 import { createApp, listen, shutdown, SiteHolder } from '../publish/server.js';
+import { CompressionThreads } from '../publish/compression.js';
 import { precompress } from '../publish/site.js';
 import { lastGoodDocuments, watchSeeds, type Watcher } from '../publish/watch.js';
 import { changedFeeds } from '../publish/websub.js';
 import type { PipelineResult } from '../pipeline.js';
 import { BuildSession } from '../build/index.js';
+import { defaultThreads } from '../build/workers.js';
 import type { ReadResult } from '../ingest/read.js';
 import { tellHub } from './hub.js';
 import { progressReporter } from './progress.js';
@@ -60,7 +62,10 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   // A rebuild pauses it (the new site's run takes over the bodies it keeps), so edits are not served behind compression.
   let rebuilding = false;
   const replaced = (site: PipelineResult['site']) => (): boolean => holder.get() !== site || holder.stopping || rebuilding;
-  void precompress(result.site, replaced(result.site));
+  // On worker threads, so requests are not answered between compression slices of this thread.
+  const compression = new CompressionThreads(defaultThreads());
+  void stopped.then(() => compression.close());
+  void precompress(result.site, replaced(result.site), compression.compress);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   if (!output.quiet) process.stdout.write(`Serving ${result.catalog.items.length} items at http://${options.host}:${port}/ (feeds link to ${config.site.url})\n`);
@@ -83,7 +88,7 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
         } finally {
           rebuilding = false;
           const current = holder.get();
-          if (current) void precompress(current, replaced(current));
+          if (current) void precompress(current, replaced(current), compression.compress);
         }
       },
       onError: (message) => process.stderr.write(`wirefeed: ${message}\n`),

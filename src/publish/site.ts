@@ -9,7 +9,8 @@ import { renderRss } from '../render/rss.js';
 import { renderSitemap } from '../render/sitemap.js';
 import type { Item } from '../types.js';
 import { itemPath } from '../urls.js';
-import { compressBody, type Compressed } from './compression.js';
+import { mapLimit } from '../concurrency.js';
+import { compressBody, type Compress, type Compressed } from './compression.js';
 
 /** One published file: what the server answers at `path` and the static export writes to `file`. */
 export interface Resource {
@@ -180,12 +181,23 @@ export function renderSite(catalog: Catalog, options: { versions?: ItemVersions;
 }
 
 /**
- * Compresses every body of `site` not compressed yet, a few at a time
- * between the server's other events, so requests find them ready and a
- * rebuild never holds the event loop for all of them at once. Resolves when
- * done, or early once `stop()` says the site was replaced.
+ * Compresses every body of `site` not compressed yet, so requests find them
+ * ready. With `compress` (CompressionThreads), on other threads, a few at a
+ * time, so the event loop stays free for requests; without, on this thread,
+ * a slice at a time between the server's other events, so a rebuild never
+ * holds the event loop for all of them at once. Resolves when done, or early
+ * once `stop()` says the site was replaced.
  */
-export async function precompress(site: SiteMap, stop: () => boolean = () => false): Promise<void> {
+export async function precompress(site: SiteMap, stop: () => boolean = () => false, compress?: Compress): Promise<void> {
+  if (compress) {
+    await mapLimit(site.values(), PRECOMPRESS_IN_FLIGHT, async (resource) => {
+      if (stop() || !(resource instanceof LazyResource) || resource.compression.done) return;
+      // Threads closed at shutdown refuse the rest: a request then compresses what it needs itself.
+      const value = await compress(resource.body).catch(() => undefined);
+      if (value) resource.compression.fill(value);
+    });
+    return;
+  }
   let sliceStarted = performance.now();
   for (const resource of site.values()) {
     if (stop()) return;
@@ -200,6 +212,8 @@ export async function precompress(site: SiteMap, stop: () => boolean = () => fal
 
 /** Longest the event loop is held by compression before requests are answered again. */
 const PRECOMPRESS_SLICE_MS = 20;
+/** Bodies handed to compression threads at once: enough to keep them busy, few enough to stop soon when the site is replaced. */
+const PRECOMPRESS_IN_FLIGHT = 8;
 
 /** A planned file with its body, ETag and compressed bodies. */
 export function renderResource(plan: PlannedResource): Resource {
@@ -216,8 +230,8 @@ export function renderResource(plan: PlannedResource): Resource {
  * (done or not) is shared rather than wrapped, however many versions keep it.
  */
 export function lazyResource(plan: PlannedResource, body: Buffer, etag: string, from?: Resource): Resource {
-  const compressed = from instanceof LazyResource ? from.compressed : from ? () => ({ gzip: from.gzip, br: from.br }) : once(body);
-  return new LazyResource(plan, body, etag, compressed);
+  const compression = from instanceof LazyResource ? from.compression : new Compression(body, from);
+  return new LazyResource(plan, body, etag, compression);
 }
 
 /**
@@ -238,7 +252,7 @@ class LazyResource implements Resource {
     readonly body: Buffer,
     readonly etag: string,
     /** The body's compression, shared by the resources of later versions that keep the body. */
-    readonly compressed: () => Compressed,
+    readonly compression: Compression,
   ) {
     this.path = plan.path;
     this.file = plan.file;
@@ -250,17 +264,36 @@ class LazyResource implements Resource {
   }
 
   get gzip(): Buffer {
-    return this.compressed().gzip;
+    return this.compression.get().gzip;
   }
 
   get br(): Buffer {
-    return this.compressed().br;
+    return this.compression.get().br;
   }
 }
 
-function once(body: Buffer): () => Compressed {
-  let compressed: Compressed | undefined;
-  return () => (compressed ??= compressBody(body));
+/** A body's encodings, made once: when first read, or ahead of that by precompress. */
+class Compression {
+  private value?: Compressed;
+
+  /** `from`: a resource that already has the encodings of the same body. */
+  constructor(
+    private readonly body: Buffer,
+    private readonly from?: Resource,
+  ) {}
+
+  get done(): boolean {
+    return this.value !== undefined || this.from !== undefined;
+  }
+
+  get(): Compressed {
+    return (this.value ??= this.from ? { gzip: this.from.gzip, br: this.from.br } : compressBody(this.body));
+  }
+
+  /** Encodings made elsewhere (another thread); ignored if a request made them first. */
+  fill(value: Compressed): void {
+    this.value ??= value;
+  }
 }
 
 /** A planned file's body and its strong ETag. */
