@@ -4,10 +4,11 @@ import { startWorker } from '../concurrency.js';
 
 /**
  * Brotli quality 6. On the hostile corpus's 125 files (6.3 MB), quality 11 took 2,057 ms for
- * output only 3.6 % smaller than quality 8's 45 ms. On 400 files of a 10k site (27.5 MB),
- * quality 6 took 358 ms against quality 8's 587 ms, for output 0.6 % larger. A site with
- * thousands of tag feeds and archive pages (1.1 GB of bodies at 10k items) is compressed
- * whole in a cold build, so build time matters more than the last percent.
+ * output only 3.6 % smaller than quality 8's 45 ms. On 400 files of a 10k site (27.5 MB, an
+ * idle machine), quality 6 took 224 ms against quality 8's 325 ms, for output 0.6 % larger.
+ * A site with thousands of tag feeds and archive pages (1.1 GB of bodies at 10k items) is
+ * compressed whole in a cold build, so build time matters more than the last percent. Gzip
+ * stays at level 9: level 6 took 220 ms against 243 ms for the same files.
  */
 const BROTLI_QUALITY = 6;
 
