@@ -10,6 +10,12 @@ describe('compressBody', () => {
     expect(gunzipSync(gzip).equals(bodies[3]!)).toBe(true);
     expect(brotliDecompressSync(br).equals(bodies[3]!)).toBe(true);
   });
+
+  it('returns encodings that hold only their own bytes, not the rest of a zlib chunk or a shared pool', () => {
+    const { gzip, br } = compressBody(Buffer.from('<p>A short page.</p>'));
+    expect(gzip.buffer.byteLength).toBe(gzip.length);
+    expect(br.buffer.byteLength).toBe(br.length);
+  });
 });
 
 describe('CompressionThreads', () => {
@@ -22,6 +28,7 @@ describe('CompressionThreads', () => {
         expect(Buffer.isBuffer(each.gzip) && Buffer.isBuffer(each.br)).toBe(true);
         expect(each.gzip.equals(expected.gzip), `gzip ${i}`).toBe(true);
         expect(each.br.equals(expected.br), `br ${i}`).toBe(true);
+        expect(each.gzip.buffer.byteLength, `gzip ${i} holds only its bytes`).toBe(each.gzip.length);
       });
     } finally {
       await threads.close();

@@ -33,7 +33,20 @@ export interface Compressed {
  * more cores, CompressionThreads runs this on worker threads.
  */
 export function compressBody(body: Uint8Array): Compressed {
-  return { gzip: gzipSync(body, GZIP_OPTIONS), br: brotliCompressSync(body, brotliOptions(body)) };
+  return { gzip: exactly(gzipSync(body, GZIP_OPTIONS)), br: exactly(brotliCompressSync(body, brotliOptions(body))) };
+}
+
+/**
+ * zlib hands back an output shorter than its 16 KB chunk as a view of that
+ * chunk, so every kept encoding of a small file held 16 KB; the server keeps
+ * two per file. A copy of the bytes alone frees the rest: in memory of its
+ * own, not Node's shared 8 KB pool, which a thread would send whole.
+ */
+function exactly(output: Buffer): Buffer {
+  if (output.buffer.byteLength <= output.length + 1024) return output;
+  const copy = Buffer.allocUnsafeSlow(output.length);
+  output.copy(copy);
+  return copy;
 }
 
 /** What decides the compressed bytes besides the body: a cache of them is only valid for the same settings and library versions. */
