@@ -111,6 +111,10 @@ describe('path traversal', () => {
     for (const target of ['//%e2%82@#', '//%ff@#', '//%c3@?#']) expect((await get(target)).status, target).toBe(400);
   });
 
+  it('a target Node cannot parse as a URL at all (//[#@!, found by the fuzz below) → 400, not 500', async () => {
+    for (const target of ['//[#@!', '//a[#@!']) expect((await get(target)).status, target).toBe(400);
+  });
+
   it('/etc/passwd exists here, so the 404s above are not for want of a target', async () => {
     const { existsSync } = await import('node:fs');
     expect(existsSync('/etc/passwd')).toBe(true);

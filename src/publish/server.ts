@@ -141,6 +141,20 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
     });
   }
 
+  // Koa parses the target on the first read of ctx.path, and Node's parser throws on some that are no
+  // URL at all ("//[#@!" reads as an authority with a broken IPv6 host): the client's fault, answered
+  // here, before any middleware reads the path.
+  app.use((ctx, next) => {
+    try {
+      void ctx.path;
+    } catch (error) {
+      if (!(error instanceof URIError) && (error as NodeJS.ErrnoException).code !== 'ERR_INVALID_URL') throw error;
+      respondProblem(ctx, new HttpProblem(400, 'the request target is not a valid URL path'), ctx.state.requestId);
+      return undefined;
+    }
+    return next();
+  });
+
   if (over !== undefined) {
     app.use((ctx, next) => {
       if (HEALTH_PATHS.has(ctx.path)) return next();
