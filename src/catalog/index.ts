@@ -221,6 +221,11 @@ function groupBy(items: readonly Item[], namesOf: (item: Item) => string[]): [na
   });
 }
 
+/** Every group of the catalog, in the site's order: home, sections, tags. */
+export function allGroups(catalog: Catalog): Group[] {
+  return [catalog.home, ...catalog.sections, ...catalog.tags];
+}
+
 /** Absolute URL of an item's page. */
 export function itemUrl(site: Site, item: Item): string {
   return site.url + itemPath(item.key);

@@ -52,7 +52,7 @@ function exactly(output: Buffer): Buffer {
 /** What decides the compressed bytes besides the body: a cache of them is only valid for the same settings and library versions. */
 export const COMPRESSION_SETTINGS = JSON.stringify({ gzip: GZIP_OPTIONS, brotli: BROTLI_QUALITY, zlib: process.versions.zlib, brotliVersion: process.versions.brotli });
 
-/** Compresses one body; the static export takes either function below. */
+/** Compresses one body off the calling thread (CompressionThreads), or wraps compressBody. */
 export type Compress = (body: Buffer) => Promise<Compressed>;
 
 /**

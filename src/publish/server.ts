@@ -141,16 +141,16 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
     });
   }
 
-  // Koa parses the target on the first read of ctx.path, and Node's parser throws on some that are no
-  // URL at all ("//[#@!" reads as an authority with a broken IPv6 host): the client's fault, answered
-  // here, before any middleware reads the path.
+  // Koa parses the target on the first read of ctx.path, and Node's parser throws on some: bad escapes
+  // ("//%e2%82@"), or no URL at all ("//[#@!" reads as an authority with a broken IPv6 host). The
+  // client's fault, answered here, before any middleware reads the path.
   app.use((ctx, next) => {
     try {
       void ctx.path;
     } catch (error) {
-      if (!(error instanceof URIError) && (error as NodeJS.ErrnoException).code !== 'ERR_INVALID_URL') throw error;
-      respondProblem(ctx, new HttpProblem(400, 'the request target is not a valid URL path'), ctx.state.requestId);
-      return undefined;
+      if (error instanceof URIError) return respondProblem(ctx, new HttpProblem(400, 'the URL has an invalid percent-encoding'), ctx.state.requestId);
+      if ((error as NodeJS.ErrnoException).code === 'ERR_INVALID_URL') return respondProblem(ctx, new HttpProblem(400, 'the request target is not a valid URL path'), ctx.state.requestId);
+      throw error;
     }
     return next();
   });
@@ -168,8 +168,6 @@ export function createApp(holder: SiteHolder, options: ServerOptions = {}): Koa 
   /** Answers a thrown problem in the client's format; anything else is a 500 with a logged request id. */
   const fail = (ctx: Koa.Context, error: unknown): void => {
     if (error instanceof HttpProblem) return respondProblem(ctx, error, ctx.state.requestId);
-    // Koa's URL parsing decodes some targets (e.g. "//%e2%82@") and throws on bad escapes: the client's fault.
-    if (error instanceof URIError) return respondProblem(ctx, new HttpProblem(400, 'the URL has an invalid percent-encoding'), ctx.state.requestId);
     const id = (ctx.state.requestId as string | undefined) ?? nextId();
     writeError(`${JSON.stringify({ level: 'error', id, method: ctx.method, path: ctx.originalUrl, error: (error as Error).stack ?? String(error) })}\n`);
     respondProblem(ctx, new HttpProblem(500, `the server failed to answer; quote request id ${id} when reporting it`), id);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Catalog, FeedSpec, Group } from '../catalog/index.js';
+import { allGroups, type Catalog, type FeedSpec, type Group } from '../catalog/index.js';
 import { renderAtom } from '../render/atom.js';
 import { groupLinks, renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
 import { renderJsonFeed } from '../render/jsonfeed.js';
@@ -94,7 +94,7 @@ export function planSite(catalog: Catalog, versions?: ItemVersions): PlannedReso
     const page = group.feeds[0]!.page;
     add(page, `${page.slice(1)}index.html`, CONTENT_TYPES.html, () => renderGroupPage(catalog, group), group.feeds[0]!.updated, keys?.groupPage(group));
   };
-  for (const group of [catalog.home, ...catalog.sections, ...catalog.tags]) addGroup(group);
+  for (const group of allGroups(catalog)) addGroup(group);
   add('/style.css', 'style.css', CONTENT_TYPES.css, () => STYLESHEET, new Date(0));
   add('/opml.xml', 'opml.xml', OPML_TYPE, () => renderOpml(catalog), catalog.updated, keys?.opml());
   add('/sitemap.xml', 'sitemap.xml', XML_TYPE, () => renderSitemap(catalog), catalog.updated, keys?.sitemap());
@@ -127,23 +127,13 @@ function renderInputs(catalog: Catalog, versions: ItemVersions) {
   const { main } = catalog;
   const shell = hash([site, main.title, main.description, main.base, main.page, JSON.stringify(catalog.sections.map((s) => [s.name, s.base]))]);
   const links = groupLinks(catalog);
-  const groups = [catalog.home, ...catalog.sections, ...catalog.tags];
+  const groups = allGroups(catalog);
   const version = (item: Item): string => versions.get(item) ?? missingVersion(item);
   // Each item shows on several pages (home, its section, every tag), so its part of their keys is made once.
-  const linkedKeys = new Map<Item, string>();
-  const linked = (item: Item): string => {
-    let key = linkedKeys.get(item);
-    if (key === undefined) linkedKeys.set(item, (key = JSON.stringify([version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))])));
-    return key;
-  };
+  const linked = once((item: Item) => JSON.stringify([version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))]));
   const specOf = (spec: FeedSpec): string => JSON.stringify([spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links]);
   // A feed's three formats are rendered from the same spec: its key is made once and told apart by format.
-  const specKeys = new Map<FeedSpec, string>();
-  const specKey = (spec: FeedSpec): string => {
-    let key = specKeys.get(spec);
-    if (key === undefined) specKeys.set(spec, (key = hash(['feed', site, specOf(spec), ...spec.items.map(version)])));
-    return key;
-  };
+  const specKey = once((spec: FeedSpec) => hash(['feed', site, specOf(spec), ...spec.items.map(version)]));
   return {
     feed: (format: FeedFormat, spec: FeedSpec): string => `${format}.${specKey(spec)}`,
     groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), ...group.feeds[0]!.items.map(linked)]),
@@ -152,6 +142,15 @@ function renderInputs(catalog: Catalog, versions: ItemVersions) {
     opml: (): string => hash(['opml', site, catalog.updated.getTime(), ...groups.map((group) => JSON.stringify([group.feeds[0]!.title, group.feeds[0]!.base, group.feeds[0]!.page]))]),
     // What renderSitemap reads: each group page and item page, with its date.
     sitemap: (): string => hash(['sitemap', site, ...groups.map((group) => `${group.feeds[0]!.page} ${group.feeds[0]!.updated.getTime()}`), ...catalog.items.map((item) => `${item.key} ${item.updated.getTime()}`)]),
+  };
+}
+
+/** `make`, computed once per argument. */
+function once<K, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    if (!made.has(key)) made.set(key, make(key));
+    return made.get(key) as V;
   };
 }
 
