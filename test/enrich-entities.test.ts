@@ -1,5 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extractEntities, MAX_ENTITY_TAGS } from '../src/enrich/entities.js';
+import { ARTICLE_PAGES_DIR, loadArticlePages } from '../scripts/eval-extraction.js';
+import { extractEntities, MAX_ENTITY_TAGS, mentionsIn } from '../src/enrich/entities.js';
 import { loadRules } from '../src/normalize/index.js';
 
 const aliases = loadRules().entityAliases;
@@ -53,4 +56,24 @@ describe('extractEntities', () => {
     expect(names.indexOf('Oman')).toBeGreaterThanOrEqual(0);
     expect(names.indexOf('Oman')).toBeLessThan(names.indexOf('Iran'));
   });
+  it('tags a sentence whose only capital starts an acronym or a name, not a function word', () => {
+    // Each of these sentences has one capital letter, at its start.
+    const text = 'US officials met on monday. Paris stayed calm. However the talks went on. It rained.';
+    expect(mentionsIn(text)).toEqual(mentionsIn(text, true));
+    const names = extractEntities('talks', text, aliases).map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['United States', 'Paris']));
+  });
 });
+
+describe('mentionsIn', () => {
+  const seed = readFileSync(fileURLToPath(new URL('../seeds/000_d11a85e7f0a92099.txt', import.meta.url)), 'utf8');
+  it('finds the same names as tagging every sentence, in the seed', () => {
+    const all = mentionsIn(seed, true);
+    expect(all.length).toBeGreaterThan(5);
+    expect(mentionsIn(seed)).toEqual(all);
+  });
+  it.skipIf(!existsSync(ARTICLE_PAGES_DIR))('finds the same names as tagging every sentence, in the article-pages corpus', { timeout: 60_000 }, () => {
+    for (const page of loadArticlePages()) expect(mentionsIn(page.expected.slice(0, 3000)), page.name).toEqual(mentionsIn(page.expected.slice(0, 3000), true));
+  });
+});
+

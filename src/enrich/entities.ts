@@ -9,25 +9,77 @@ export const MAX_ENTITY_TAGS = 12;
 const TAGGED_CHARS = 3000;
 
 type Nlp = typeof nlpModule;
-let loaded: { nlp: Nlp; hooks: string[] } | undefined;
+type Tagger = { nlp: Nlp; hooks: string[]; functionWords: ReadonlySet<string> };
+let loaded: Tagger | undefined;
 // The package's bundled build (its `require` export) loads in about half the time of its tree of ES modules.
 const compromise = loadOnUse<Nlp>('compromise');
 
+/**
+ * Word classes that never begin a name. A sentence whose only capital letter
+ * starts such a word ("The", "However", "In") was capitalized by its place and
+ * names no one, so it is not tagged.
+ */
+const FUNCTION_WORD_CLASSES = new Set(['Determiner', 'Pronoun', 'Possessive', 'Preposition', 'Conjunction', 'Negative', 'QuestionWord', 'Adverb', 'Copula']);
+
 /** compromise, on first use: a thread that never tags (the build's main thread, while workers enrich) never loads it. */
-function tagger(): { nlp: Nlp; hooks: string[] } {
+function tagger(): Tagger {
   if (loaded) return loaded;
   const nlp = compromise();
   // The parse ends with the chunker (noun and verb phrases), which people(), places() and
   // organizations() never read: the same matches without it, in less time. nlp.tokenize has
   // already run the hooks that come before the lexicon.
   const hooks = nlp.hooks().filter((hook) => !['contractions', 'alias', 'machine', 'chunks'].includes(hook));
-  return (loaded = { nlp, hooks });
+  // The tagger's own lexicon says which words are function words.
+  const lexicon = (nlp.world() as { model: { one: { lexicon: Record<string, string | string[]> } } }).model.one.lexicon;
+  const functionWords = new Set(Object.keys(lexicon).filter((word) => [lexicon[word] ?? []].flat().every((tag) => FUNCTION_WORD_CLASSES.has(tag))));
+  return (loaded = { nlp, hooks, functionWords });
+}
+
+/** A token as compromise's tokenizer leaves it: the text as written and its normal (lower-case) form. */
+interface Token {
+  text: string;
+  normal: string;
+}
+
+/**
+ * Whether a sentence may name someone: every name this module keeps is
+ * capitalized, so a sentence without a capital word, or whose only one is a
+ * sentence-initial function word, adds no mention. An acronym ("US", "IT") is
+ * never taken for a function word.
+ */
+function mayName(sentence: readonly Token[], functionWords: ReadonlySet<string>): boolean {
+  for (let i = 1; i < sentence.length; i++) if (CAPITALIZED.test(sentence[i]?.text ?? '')) return true;
+  const first = sentence[0];
+  if (!first || !CAPITALIZED.test(first.text)) return false;
+  return !(/^\p{Lu}\P{Lu}*$/u.test(first.text) && functionWords.has(first.normal));
+}
+
+const CAPITALIZED = /^\p{Lu}/u;
+
+/**
+ * The names the tagger finds in `text`, cleaned and split, in the order of
+ * people, places, organisations. `every` tags every sentence: the reference
+ * the sentence filter is tested against.
+ */
+export function mentionsIn(text: string, every = false): Mention[] {
+  const { nlp, hooks, functionWords } = tagger();
+  const doc = nlp.tokenize(text) as ReturnType<Nlp> & { document: Token[][] };
+  // Tagging costs time in proportion to the words tagged (three quarters of a build's enrichment),
+  // and the tagger's rules look within a sentence: without the sentences that name no one, the
+  // same names come out in about two thirds of the time (no tag changed over 11,096 real and generated articles).
+  if (!every) doc.document = doc.document.filter((sentence) => mayName(sentence, functionWords));
+  doc.compute(hooks);
+  return [
+    ...names(doc.people().out('array') as string[], 'person'),
+    ...names(doc.places().out('array') as string[], 'place'),
+    ...names(doc.organizations().out('array') as string[], 'organization'),
+  ];
 }
 
 // Titles and roles compromise includes in a person match ("president Vladimir Putin").
 const HONORIFIC = /^(?:president|prime|minister|deputy|foreign|secretary|spokesman|spokeswoman|spokesperson|chancellor|king|queen|prince|princess|pope|senator|sen\.|rep\.|gov\.|governor|mayor|general|gen\.|judge|justice|commissioner|ambassador|attorney|director|chairwoman|premier|sheikh|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|dame|lord|lady|chief|ceo|chairman|leader|former|late|the)$/iu;
 
-interface Mention {
+export interface Mention {
   name: string;
   kind: EntityTag['kind'];
 }
@@ -39,15 +91,7 @@ interface Mention {
  * how often the article mentions them, with mentions in the title counting more.
  */
 export function extractEntities(title: string, body: string, aliases: Readonly<Record<string, string>>, max = MAX_ENTITY_TAGS): EntityTag[] {
-  const text = `${title}.\n\n${lead(body)}`;
-  const { nlp, hooks } = tagger();
-  const doc = nlp.tokenize(text).compute(hooks) as ReturnType<Nlp>;
-  const mentions: Mention[] = [
-    ...names(doc.people().out('array') as string[], 'person'),
-    ...names(doc.places().out('array') as string[], 'place'),
-    ...names(doc.organizations().out('array') as string[], 'organization'),
-  ];
-  const canonical = canonicalize(mentions, aliases);
+  const canonical = canonicalize(mentionsIn(`${title}.\n\n${lead(body)}`), aliases);
   return rank(canonical, title, body).slice(0, max);
 }
 
