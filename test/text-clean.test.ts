@@ -25,6 +25,11 @@ describe('stripIllegalXml', () => {
   it('keeps tab, newline and a valid surrogate pair', () => {
     expect(stripIllegalXml('a\tb\nc😀\u000B')).toBe('a\tb\nc😀');
   });
+  it('strips each kind of illegal character when it is the only one', () => {
+    for (const illegal of ['\u0000', '\u0008', '\u000B', '\u000C', '\u000E', '\u001F', '\uFFFE', '\uFFFF', '\uD800', '\uDBFF', '\uDC00', '\uDFFF']) {
+      expect(stripIllegalXml(`a${illegal}b`), JSON.stringify(illegal)).toBe('ab');
+    }
+  });
 });
 
 describe('escapeMarkup', () => {
