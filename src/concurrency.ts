@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
@@ -33,7 +35,6 @@ export async function mapLimit<T, R>(items: Iterable<T>, limit: number, work: (i
   return results;
 }
 
-
 /**
  * A worker thread running the module at `url` (a compiled `.js` beside the
  * caller). Run from the TypeScript sources (tests), the thread registers tsx
@@ -45,4 +46,23 @@ export function startWorker(url: URL, options: WorkerOptions = {}): Worker {
   // Resolved here: the thread's own code would resolve packages from the working folder, which may be anywhere.
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${script}); })`, { ...options, eval: true });
+}
+
+/** The niceness of background threads: a thread at 0 gets about nine tenths of a core it shares with one at 10. */
+const BACKGROUND_NICENESS = 10;
+
+/**
+ * Lowers the calling thread's CPU priority, so that on a busy machine it
+ * yields to the threads that answer requests. Linux keeps a niceness per
+ * thread, set through the thread's id; elsewhere (no /proc/thread-self)
+ * nothing changes, rather than the whole process.
+ */
+export function runInBackground(): void {
+  let tid: number;
+  try {
+    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return;
+  }
+  if (Number.isInteger(tid) && tid > 0) setPriority(tid, BACKGROUND_NICENESS);
 }

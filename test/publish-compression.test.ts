@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compressBody, CompressionThreads } from '../src/publish/compression.js';
@@ -18,7 +19,35 @@ describe('compressBody', () => {
   });
 });
 
+/** A thread's niceness: field 19 of its /proc stat line. */
+const nice = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+/** This thread's niceness, where Linux tells it: a test runner already at 10 cannot see the threads go lower. */
+const ownNiceness = existsSync('/proc/thread-self') ? nice(readFileSync('/proc/thread-self/stat', 'utf8')) : undefined;
+
+/** The niceness of each thread of this process. */
+function niceness(): number[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      return [nice(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))];
+    } catch {
+      return []; // a thread that ended while listed
+    }
+  });
+}
+
 describe('CompressionThreads', () => {
+  it.skipIf(ownNiceness === undefined || ownNiceness >= 10)('runs its threads in the background (niceness 10), not the calling thread', async () => {
+    const before = niceness().filter((n) => n === 10).length;
+    const threads = new CompressionThreads(2);
+    try {
+      await Promise.all(bodies.slice(0, 4).map((body) => threads.compress(body)));
+      expect(niceness().filter((n) => n === 10).length - before).toBe(2);
+      expect(nice(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(ownNiceness);
+    } finally {
+      await threads.close();
+    }
+  });
+
   it('gives the same bytes as compressBody, for many bodies in flight at once', async () => {
     const threads = new CompressionThreads(2);
     try {
