@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ItemCache } from '../src/build/cache.js';
-import { lineHash } from '../src/build/documents.js';
+import { lineHash, type DocumentFacts } from '../src/build/documents.js';
 import { loadRules } from '../src/normalize/index.js';
 import { enrichDocument } from '../src/enrich-document.js';
 import { prepareDocuments, type PipelineOptions } from '../src/pipeline.js';
@@ -38,6 +38,30 @@ describe('ItemCache keys', () => {
     const other = lineHash('reuters contributed');
     expect(cache.keyOf('doc-1', [newsletter])).not.toBe(base);
     expect(cache.keyOf('doc-1', [newsletter, other])).toBe(cache.keyOf('doc-1', [other, newsletter]));
+  });
+
+  it('are made once per document while its facts and the repeated lines stay the same (keysOf)', () => {
+    const own = ItemCache.open(mkdtempSync(join(tmpdir(), 'wf-cache-')), prepare());
+    const newsletter = lineHash('newsletter get the morning briefing');
+    const other = lineHash('reuters contributed');
+    const facts = (checked: string[]): DocumentFacts => ({ key: 'k', updated: 0, candidates: [], checked });
+    const docs = [
+      { documentKey: 'doc-1', facts: facts([newsletter, other]) },
+      { documentKey: 'doc-2', facts: facts([other]) },
+    ];
+    const made = vi.spyOn(own, 'keyOf');
+    const first = own.keysOf(docs, new Set([newsletter]));
+    expect(first).toEqual([own.keyOf('doc-1', [newsletter]), own.keyOf('doc-2', [])]);
+    made.mockClear();
+    // An equal set of repeated lines, as the next build of a watching process makes it.
+    expect(own.keysOf(docs, new Set([newsletter]))).toEqual(first);
+    expect(made).not.toHaveBeenCalled();
+    // Another repeated line, another document key, new facts: made again.
+    expect(own.keysOf(docs, new Set([newsletter, other]))).toEqual([own.keyOf('doc-1', [newsletter, other]), own.keyOf('doc-2', [other])]);
+    made.mockClear();
+    const renamed = [{ ...docs[0]!, documentKey: 'doc-3' }, { documentKey: 'doc-2', facts: facts([other]) }];
+    expect(own.keysOf(renamed, new Set([newsletter, other]))).toEqual([own.keyOf('doc-3', [newsletter, other]), own.keyOf('doc-2', [other])]);
+    expect(made).toHaveBeenCalledTimes(4);
   });
 
   it('differ between rule sets', () => {

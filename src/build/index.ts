@@ -93,7 +93,7 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
 
   const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context, session?.items) : undefined;
   if (session) Object.assign(session, { documents, items: cache });
-  const keys = cache ? entries.map((entry) => cache.keyOf(entry.documentKey, entry.facts.checked.filter((line) => repeatedHashes.has(line)))) : [];
+  const keys = cache ? cache.keysOf(entries, repeatedHashes) : [];
   const found: (Item | undefined)[] = cache ? keys.map((key) => cache.get(key)) : [];
   const missing = entries.flatMap((entry, i) => {
     if (found[i]) return [];
