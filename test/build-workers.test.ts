@@ -20,8 +20,11 @@ describe('enrichInWorkers', () => {
 
   it('gives the items the calling thread would, in input order, across several batches and worker threads', async () => {
     const done: number[] = [];
-    const there = await enrichInWorkers(prepared.sources, prepared, 2, (count) => done.push(count), { callingThread: false });
+    const sources = [...prepared.sources];
+    const there = await enrichInWorkers(sources, prepared, 2, (count) => done.push(count), { callingThread: false });
     expect(there).toEqual(here);
+    // Handed out, so the caller no longer holds them.
+    expect(sources.filter((source) => source !== undefined)).toEqual([]);
     expect(there.map((o) => ('item' in o ? o.item.path : o.reason))).toEqual(raws.map((r) => r.path));
     // Batches shrink towards the end, so more than 40 / 16 answers arrive.
     expect(done.length).toBeGreaterThan(3);
@@ -30,8 +33,10 @@ describe('enrichInWorkers', () => {
 
   it('gives the same items when the calling thread takes documents while the workers start', async () => {
     const done: number[] = [];
-    const there = await enrichInWorkers(prepared.sources, prepared, 2, (count) => done.push(count));
+    const sources = [...prepared.sources];
+    const there = await enrichInWorkers(sources, prepared, 2, (count) => done.push(count));
     expect(there).toEqual(here);
+    expect(sources.filter((source) => source !== undefined)).toEqual([]);
     expect(done.at(-1)).toBe(40);
   });
 

@@ -95,10 +95,15 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   if (session) Object.assign(session, { documents, items: cache });
   const keys = cache ? cache.keysOf(entries, repeatedHashes) : [];
   const found: (Item | undefined)[] = cache ? keys.map((key) => cache.get(key)) : [];
-  const missing = entries.flatMap((entry, i) => {
-    if (found[i]) return [];
-    const source = ingest(entry.raw);
-    return source ? [{ entry, source }] : [];
+  // The documents to enrich, and apart from them their entries: enrichInWorkers lets go of each document once handed out.
+  const missing: Entry[] = [];
+  const sources: (SourceDocument | undefined)[] = [];
+  entries.forEach((entry, i) => {
+    const source = found[i] ? undefined : ingest(entry.raw);
+    if (source) {
+      missing.push(entry);
+      sources.push(source);
+    }
   });
   parsed.clear();
 
@@ -106,12 +111,11 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const cached = entries.length - missing.length;
   const progress = options.onProgress ? (done: number): void => options.onProgress?.(cached + done, entries.length) : undefined;
   progress?.(0);
-  const sources = missing.map((miss) => miss.source);
-  const outcomes = threads > 1 ? await enrichInWorkers(sources, context, threads, progress) : sources.map((source, i) => (progress?.(i), enrichOutcome(source, context)));
+  const outcomes = threads > 1 ? await enrichInWorkers(sources, context, threads, progress) : sources.map((source, i) => (progress?.(i), enrichOutcome(source as SourceDocument, context)));
 
   const items: Item[] = [];
   const versions = new Map<Item, string>();
-  const outcomeOf = new Map(missing.map((miss, i) => [miss.entry, outcomes[i] as Outcome]));
+  const outcomeOf = new Map(missing.map((entry, i) => [entry, outcomes[i] as Outcome]));
   entries.forEach((entry, i) => {
     let item = found[i];
     if (!item) {

@@ -49,10 +49,12 @@ export function defaultThreads(): number {
  * enriches documents itself rather than wait: once they run, it stops, as its
  * heap holds the whole corpus and it spends twice a worker's share of time in
  * the garbage collector. Outcomes come back in the order of `sources`;
- * `onDone` hears the running count.
+ * `onDone` hears the running count. Each slot of `sources` is emptied once its
+ * document is handed out (a worker gets a copy), so a cold build does not hold
+ * every parsed document until the last item comes back.
  */
 export async function enrichInWorkers(
-  sources: readonly SourceDocument[],
+  sources: (SourceDocument | undefined)[],
   context: EnrichContext,
   threads: number,
   onDone?: (done: number) => void,
@@ -85,6 +87,7 @@ export async function enrichInWorkers(
           const [start, end] = take();
           held.push(start);
           worker.postMessage(sources.slice(start, end));
+          sources.fill(undefined, start, end);
         }
         if (held.length === 0) void worker.terminate().then(() => resolve());
       };
@@ -104,7 +107,9 @@ export async function enrichInWorkers(
       const step = (): void => {
         if (next >= sources.length || ready === workers) return resolve();
         const i = next++;
-        outcomes[i] = enrichOutcome(sources[i] as SourceDocument, context);
+        const source = sources[i] as SourceDocument;
+        sources[i] = undefined;
+        outcomes[i] = enrichOutcome(source, context);
         finished(1);
         // One document at a time, so the workers' answers are handled within a document's time.
         setImmediate(step);
