@@ -21,8 +21,10 @@ describe('compressBody', () => {
 
 /** A thread's niceness: field 19 of its /proc stat line. */
 const nice = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+/** The calling thread's niceness. */
+const threadNiceness = (): number => nice(readFileSync('/proc/thread-self/stat', 'utf8'));
 /** This thread's niceness, where Linux tells it: a test runner already at 10 cannot see the threads go lower. */
-const ownNiceness = existsSync('/proc/thread-self') ? nice(readFileSync('/proc/thread-self/stat', 'utf8')) : undefined;
+const ownNiceness = existsSync('/proc/thread-self') ? threadNiceness() : undefined;
 
 /** The niceness of each thread of this process. */
 function niceness(): number[] {
@@ -42,7 +44,7 @@ describe('CompressionThreads', () => {
     try {
       await Promise.all(bodies.slice(0, 4).map((body) => threads.compress(body)));
       expect(niceness().filter((n) => n === 10).length - before).toBe(2);
-      expect(nice(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(ownNiceness);
+      expect(threadNiceness()).toBe(ownNiceness);
     } finally {
       await threads.close();
     }

@@ -41,6 +41,10 @@ interface Token {
   normal: string;
 }
 
+const CAPITALIZED = /^\p{Lu}/u;
+// "However", not "US": only a word capitalized by its place can be a function word.
+const ONE_CAPITAL = /^\p{Lu}\P{Lu}*$/u;
+
 /**
  * Whether a sentence may name someone: every name this module keeps is
  * capitalized, so a sentence without a capital word, or whose only one is a
@@ -51,10 +55,8 @@ function mayName(sentence: readonly Token[], functionWords: ReadonlySet<string>)
   for (let i = 1; i < sentence.length; i++) if (CAPITALIZED.test(sentence[i]?.text ?? '')) return true;
   const first = sentence[0];
   if (!first || !CAPITALIZED.test(first.text)) return false;
-  return !(/^\p{Lu}\P{Lu}*$/u.test(first.text) && functionWords.has(first.normal));
+  return !(ONE_CAPITAL.test(first.text) && functionWords.has(first.normal));
 }
-
-const CAPITALIZED = /^\p{Lu}/u;
 
 /**
  * The names the tagger finds in `text`, cleaned and split, in the order of
