@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalog, type Catalog, type Site } from '../src/catalog/index.js';
 import type { Item } from '../src/types.js';
-import { precompress, renderSite } from '../src/publish/site.js';
+import { planSite, precompress, renderSite, type PlannedResource } from '../src/publish/site.js';
+import { RenderKeyMemo } from '../src/publish/render-keys.js';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
 import { makeItem, SITE } from './support/items.js';
@@ -97,6 +98,15 @@ describe('rendering only what changed (versions and previous)', () => {
         expect(memoized.get(path)!.body.toString('utf8'), path).toBe(resource.body.toString('utf8'));
         expect(memoized.get(path)!.etag, path).toBe(resource.etag);
       }
+    });
+
+    it(`keys each file as a fresh hashing does, with render keys kept since the site before: ${change}`, () => {
+      const memo = new RenderKeyMemo();
+      planSite(before, versionsOf(before), memo);
+      const inputs = (plans: PlannedResource[]) => plans.map((plan) => [plan.path, plan.inputs]);
+      expect(inputs(planSite(after, versionsOf(after), memo))).toEqual(inputs(planSite(after, versionsOf(after))));
+      // And back: the keys the memo forgot or replaced are made again.
+      expect(inputs(planSite(before, versionsOf(before), memo))).toEqual(inputs(planSite(before, versionsOf(before))));
     });
   }
 

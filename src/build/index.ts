@@ -2,6 +2,7 @@ import { ingestDocument, notYetPublished } from '../ingest/index.js';
 import { repeatedAmong } from '../normalize/boilerplate.js';
 import { attempt, catalogItems, enrichContext, ingestEnv, uniqueKeys, type CatalogResult, type PipelineOptions } from '../pipeline.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from '../types.js';
+import { RenderKeyMemo } from '../publish/render-keys.js';
 import { ItemCache } from './cache.js';
 import { DocumentCache, lineHash, type DocumentFacts } from './documents.js';
 import { defaultThreads, enrichInWorkers, enrichOutcome, type Outcome } from './workers.js';
@@ -26,6 +27,8 @@ export interface BuildOptions extends PipelineOptions {
 export class BuildSession {
   documents?: DocumentCache;
   items?: ItemCache;
+  /** The render keys of the site last served: its files whose inputs did not change are not hashed again. */
+  readonly renderKeys = new RenderKeyMemo();
   /** The last build's cache writes, resolving to their error if they failed; the next build waits for them and reports it. */
   saving?: Promise<unknown>;
 }

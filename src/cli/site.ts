@@ -79,7 +79,17 @@ export interface SiteBuildOptions {
 export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cwd: string, options: SiteBuildOptions = {}): Promise<SiteBuild> {
   const built = await buildCatalogFromConfig(config, env, cwd, options);
   const { catalog, versions } = built.result;
-  return { ...built, result: { ...built.result, site: renderSite(catalog, { ...(versions ? { versions } : {}), ...(options.previous ? { previous: options.previous } : {}) }) } };
+  return {
+    ...built,
+    result: {
+      ...built.result,
+      site: renderSite(catalog, {
+        ...(versions ? { versions } : {}),
+        ...(options.previous ? { previous: options.previous } : {}),
+        ...(options.session ? { memo: options.session.renderKeys } : {}),
+      }),
+    },
+  };
 }
 
 /** Reads the seeds and builds the catalog, leaving the files unrendered (the static export renders them one at a time). */

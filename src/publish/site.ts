@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import { allGroups, type Catalog, type FeedSpec, type Group } from '../catalog/index.js';
 import { renderAtom } from '../render/atom.js';
-import { groupLinks, renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
+import { renderGonePage, renderGroupPage, renderItemPage, STYLESHEET } from '../render/html.js';
 import { renderJsonFeed } from '../render/jsonfeed.js';
 import { CONTENT_TYPES, feedPath, type FeedFormat } from '../render/links.js';
 import { renderOpml } from '../render/opml.js';
 import { renderRss } from '../render/rss.js';
 import { renderSitemap } from '../render/sitemap.js';
-import type { Item } from '../types.js';
 import { itemPath } from '../urls.js';
 import { mapLimit } from '../concurrency.js';
 import { compressBody, type Compress, type Compressed } from './compression.js';
+import { renderInputs, type ItemVersions, type RenderKeyMemo } from './render-keys.js';
+
+export type { ItemVersions };
 
 /** One published file: what the server answers at `path` and the static export writes to `file`. */
 export interface Resource {
@@ -62,16 +64,15 @@ export interface PlannedResource {
   limited?: (limit: number) => Resource;
 }
 
-/** Each item's version: a key that changes whenever anything the item is computed from changes (its item-cache key). */
-export type ItemVersions = ReadonlyMap<Item, string>;
-
 /**
  * Every file the site publishes, in a stable order, without rendering any of
- * them. With `versions`, each feed and page carries the hash of its inputs.
+ * them. With `versions`, each feed and page carries the hash of its inputs;
+ * with `memo` too, only the files whose inputs changed since the memo's last
+ * build are hashed again.
  */
-export function planSite(catalog: Catalog, versions?: ItemVersions): PlannedResource[] {
+export function planSite(catalog: Catalog, versions?: ItemVersions, memo?: RenderKeyMemo): PlannedResource[] {
   const plans: PlannedResource[] = [];
-  const keys = versions ? renderInputs(catalog, versions) : undefined;
+  const keys = versions ? renderInputs(catalog, versions, memo?.keyOf) : undefined;
   const add = (path: string, file: string, type: string, render: () => string, lastModified: Date, inputs?: string, status: 200 | 410 = 200): PlannedResource => {
     const plan: PlannedResource = { path, file, status, type, lastModified, render, ...(inputs ? { inputs } : {}) };
     plans.push(plan);
@@ -107,55 +108,8 @@ export function planSite(catalog: Catalog, versions?: ItemVersions): PlannedReso
     let gone: string | undefined;
     for (const key of catalog.gone) add(itemPath(key), `items/${key}.html`, CONTENT_TYPES.html, () => (gone ??= renderGonePage(catalog)), catalog.updated, undefined, 410);
   }
+  memo?.settle();
   return plans;
-}
-
-/**
- * The inputs of each memoized file, hashed. A feed is rendered from the site
- * settings and its spec alone (the renderers' signature); an HTML page also
- * reads the page shell (site, main feed, section navigation) and the links
- * of its items' section and tags. Items count by version, so an edited item
- * changes the key of every file that shows it. The OPML list and the
- * sitemap are keyed by what they read of the catalog; the stylesheet and the
- * gone pages are always rendered (they cost nothing to render).
- */
-function renderInputs(catalog: Catalog, versions: ItemVersions) {
-  // sha1 of the parts joined: a key, not a defence against collisions made on purpose, and thousands are computed per build.
-  const hash = (parts: unknown[]): string => createHash('sha1').update(parts.join('\u0000')).digest('base64url');
-  // The parts every key shares are hashed once, and the keys hash their digests.
-  const site = hash([JSON.stringify(catalog.site)]);
-  const { main } = catalog;
-  const shell = hash([site, main.title, main.description, main.base, main.page, JSON.stringify(catalog.sections.map((s) => [s.name, s.base]))]);
-  const links = groupLinks(catalog);
-  const groups = allGroups(catalog);
-  const version = (item: Item): string => versions.get(item) ?? missingVersion(item);
-  // Each item shows on several pages (home, its section, every tag), so its part of their keys is made once.
-  const linked = once((item: Item) => JSON.stringify([version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))]));
-  const specOf = (spec: FeedSpec): string => JSON.stringify([spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links]);
-  // A feed's three formats are rendered from the same spec: its key is made once and told apart by format.
-  const specKey = once((spec: FeedSpec) => hash(['feed', site, specOf(spec), ...spec.items.map(version)]));
-  return {
-    feed: (format: FeedFormat, spec: FeedSpec): string => `${format}.${specKey(spec)}`,
-    groupPage: (group: Group): string => hash(['group', shell, group === catalog.home, group.name, specOf(group.feeds[0]!), ...group.feeds[0]!.items.map(linked)]),
-    itemPage: (item: Item): string => hash(['item', shell, linked(item)]),
-    // What renderOpml reads: the site, the catalog's date and each group's subscription feed.
-    opml: (): string => hash(['opml', site, catalog.updated.getTime(), ...groups.map((group) => JSON.stringify([group.feeds[0]!.title, group.feeds[0]!.base, group.feeds[0]!.page]))]),
-    // What renderSitemap reads: each group page and item page, with its date.
-    sitemap: (): string => hash(['sitemap', site, ...groups.map((group) => `${group.feeds[0]!.page} ${group.feeds[0]!.updated.getTime()}`), ...catalog.items.map((item) => `${item.key} ${item.updated.getTime()}`)]),
-  };
-}
-
-/** `make`, computed once per argument. */
-function once<K, V>(make: (key: K) => V): (key: K) => V {
-  const made = new Map<K, V>();
-  return (key) => {
-    if (!made.has(key)) made.set(key, make(key));
-    return made.get(key) as V;
-  };
-}
-
-function missingVersion(item: Item): never {
-  throw new Error(`no version for item "${item.key}": every item of a memoized site needs one`);
 }
 
 /**
@@ -164,11 +118,11 @@ function missingVersion(item: Item): never {
  * whose inputs are unchanged since `previous` keeps its body, ETag and
  * compressed bodies.
  */
-export function renderSite(catalog: Catalog, options: { versions?: ItemVersions; previous?: SiteMap } = {}): SiteMap {
+export function renderSite(catalog: Catalog, options: { versions?: ItemVersions; previous?: SiteMap; memo?: RenderKeyMemo } = {}): SiteMap {
   const before = new Map<string, Resource>();
   for (const resource of options.previous?.values() ?? []) if (resource.inputs) before.set(resource.inputs, resource);
   return new Map(
-    planSite(catalog, options.versions).map((plan) => {
+    planSite(catalog, options.versions, options.memo).map((plan) => {
       const kept = plan.inputs ? before.get(plan.inputs) : undefined;
       if (!kept) {
         const { body, etag } = renderBody(plan);

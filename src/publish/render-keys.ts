@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { allGroups, type Catalog, type FeedSpec, type Group } from '../catalog/index.js';
+import { groupLinks } from '../render/html.js';
+import type { FeedFormat } from '../render/links.js';
+import type { Item } from '../types.js';
+
+/** Each item's version: a key that changes whenever anything the item is computed from changes (its item-cache key). */
+export type ItemVersions = ReadonlyMap<Item, string>;
+
+/**
+ * The render key of one file, made from the parts of everything it is
+ * rendered from; `kind` and `id` name the file (a feed's folder, an item's
+ * key) for RenderKeyMemo.
+ */
+export type KeyOf = (kind: string, id: string, parts: readonly string[]) => string;
+
+/** sha1 of the parts joined: a key, not a defence against collisions made on purpose. */
+export const hashParts = (parts: readonly string[]): string => createHash('sha1').update(parts.join('\u0000')).digest('base64url');
+
+interface Memo {
+  parts: readonly string[];
+  key: string;
+  /** The last build that asked for it. */
+  build: number;
+}
+
+/**
+ * Render keys kept from one build to the next by a long-lived process (the
+ * server in watch mode). A file whose parts are the same strings as in the
+ * last build keeps its key without hashing them again: after one edit, a
+ * handful of the 16k files of a 10k site have new parts, and hashing them
+ * all (2.6 MB of versions and links) took a quarter of a watch rebuild's
+ * render. The keys are those hashParts gives, so they still match the ones
+ * the static export stores.
+ */
+export class RenderKeyMemo {
+  // By kind, then by an id the catalog already holds as a string (no key string is made per file).
+  private readonly kinds = new Map<string, Map<string, Memo>>();
+  private build = 0;
+
+  readonly keyOf: KeyOf = (kind, id, parts) => {
+    let memos = this.kinds.get(kind);
+    if (!memos) this.kinds.set(kind, (memos = new Map()));
+    const memo = memos.get(id);
+    if (memo && sameParts(memo.parts, parts)) {
+      memo.build = this.build;
+      return memo.key;
+    }
+    const key = hashParts(parts);
+    // Callers may fill one array for every key (listParts): the memo keeps its own copy.
+    memos.set(id, { parts: parts.slice(), key, build: this.build });
+    return key;
+  };
+
+  /** Ends a build: the files it did not ask for (gone from the site) are forgotten. */
+  settle(): void {
+    for (const memos of this.kinds.values()) for (const [id, memo] of memos) if (memo.build !== this.build) memos.delete(id);
+    this.build++;
+  }
+}
+
+function sameParts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The inputs of each memoized file, hashed. A feed is rendered from the site
+ * settings and its spec alone (the renderers' signature); an HTML page also
+ * reads the page shell (site, main feed, section navigation) and the links
+ * of its items' section and tags. Items count by version, so an edited item
+ * changes the key of every file that shows it. The OPML list and the
+ * sitemap are keyed by what they read of the catalog; the stylesheet and the
+ * gone pages are always rendered (they cost nothing to render).
+ */
+export function renderInputs(catalog: Catalog, versions: ItemVersions, keyOf: KeyOf = (_kind, _id, parts) => hashParts(parts)) {
+  // The parts every key shares are hashed once, and the keys hash their digests.
+  const site = hashParts([JSON.stringify(catalog.site)]);
+  const { main } = catalog;
+  const shell = hashParts([site, main.title, main.description, main.base, main.page, JSON.stringify(catalog.sections.map((s) => [s.name, s.base]))]);
+  const links = groupLinks(catalog);
+  const groups = allGroups(catalog);
+  const version = (item: Item): string => versions.get(item) ?? missingVersion(item);
+  // Each item shows on several pages (home, its section, every tag), so its part of their keys is made once.
+  // \u0001 appears in no version or link (URL paths of slugs), so the joined parts cannot run into each other.
+  const linked = once((item: Item) => [version(item), links.section(item.section), ...item.tags.map((tag) => links.tag(tag.name))].join('\u0001'));
+  // The parts of the keys that list items (100k mentions at 10k items), in one array reused for
+  // every key: copying them into an array per key was most of what a memo hit still cost.
+  const scratch: string[] = [];
+  const listParts = (head: readonly string[], items: readonly Item[], part: (item: Item) => string): readonly string[] => {
+    scratch.length = 0;
+    for (const each of head) scratch.push(each);
+    for (const item of items) scratch.push(part(item));
+    return scratch;
+  };
+  const specOf = (spec: FeedSpec): string => JSON.stringify([spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links]);
+  // A feed's three formats are rendered from the same spec: its key is made once and told apart by format.
+  const specKey = once((spec: FeedSpec) => keyOf('feed', spec.base, listParts(['feed', site, specOf(spec)], spec.items, version)));
+  return {
+    feed: (format: FeedFormat, spec: FeedSpec): string => `${format}.${specKey(spec)}`,
+    groupPage: (group: Group): string =>
+      keyOf('group', group.base, listParts(['group', shell, String(group === catalog.home), group.name, specOf(group.feeds[0]!)], group.feeds[0]!.items, linked)),
+    itemPage: (item: Item): string => keyOf('item', item.key, ['item', shell, linked(item)]),
+    // What renderOpml reads: the site, the catalog's date and each group's subscription feed.
+    opml: (): string =>
+      keyOf('opml', '', ['opml', site, String(catalog.updated.getTime()), ...groups.map((group) => JSON.stringify([group.feeds[0]!.title, group.feeds[0]!.base, group.feeds[0]!.page]))]),
+    // What renderSitemap reads: each group page and item page, with its date.
+    sitemap: (): string =>
+      keyOf('sitemap', '', [
+        'sitemap',
+        site,
+        ...groups.map((group) => `${group.feeds[0]!.page} ${group.feeds[0]!.updated.getTime()}`),
+        ...catalog.items.map((item) => `${item.key} ${item.updated.getTime()}`),
+      ]),
+  };
+}
+
+/** `make`, computed once per argument. */
+export function once<K, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    if (!made.has(key)) made.set(key, make(key));
+    return made.get(key) as V;
+  };
+}
+
+function missingVersion(item: Item): never {
+  throw new Error(`no version for item "${item.key}": every item of a memoized site needs one`);
+}
