@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,9 +54,19 @@ describe('buildSite', () => {
     const again = await buildSite(edited, { ...OPTIONS, cacheDir, threads: 1, session });
     expect(again.stats).toMatchObject({ cached: 29, enriched: 1, parsed: 1 });
     expect(bodies(renderSite(again.catalog))).toEqual(bodies(runPipeline(edited, OPTIONS).site));
-    // The session's cache writes finish in the background; a build without the session finds them.
-    await session.saving;
+    // The session writes its caches once quiet, or when flushed; a build without the session then finds them.
+    expect(await session.flush()).toBeUndefined();
     expect((await buildSite(edited, { ...OPTIONS, cacheDir, threads: 1 })).stats).toMatchObject({ cached: 30, parsed: 0 });
+  });
+
+  it('in a session, writes its caches only once quiet for a second, so they never delay the first requests for a rebuilt site', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wf-build-'));
+    const session = new BuildSession();
+    await buildSite(corpus(5), { ...OPTIONS, cacheDir, threads: 1, session });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readdirSync(cacheDir)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(readdirSync(cacheDir).sort()).toEqual(['documents', 'items']);
   });
 
   it('enriches again only the document that changed', async () => {

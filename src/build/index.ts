@@ -21,17 +21,44 @@ export interface BuildOptions extends PipelineOptions {
 /**
  * What a long-lived process (the server in watch mode) keeps between its
  * builds: the caches stay decoded in memory and remember which documents
- * they hashed, and each build's cache writes finish while the next change is
- * awaited rather than before the new site is served.
+ * they hashed, and each build's cache writes wait for a quiet moment rather
+ * than run before, or right after, the new site is served.
  */
 export class BuildSession {
   documents?: DocumentCache;
   items?: ItemCache;
   /** The render keys of the site last served: its files whose inputs did not change are not hashed again. */
   readonly renderKeys = new RenderKeyMemo();
-  /** The last build's cache writes, resolving to their error if they failed; the next build waits for them and reports it. */
-  saving?: Promise<unknown>;
+  private pendingSave?: () => Promise<unknown>;
+
+  /**
+   * Runs `save` (the last build's cache writes) once the session has been
+   * quiet for SAVE_QUIET_MS, or at once when flushed. Encoding the caches of
+   * 10k documents holds the event loop for 15-40 ms: right after a rebuild,
+   * that is the time the first requests for the new site would wait.
+   */
+  saveLater(save: () => Promise<unknown>): void {
+    let started: Promise<unknown> | undefined;
+    const run = (): Promise<unknown> => (started ??= save().then(() => undefined, (error: unknown) => error ?? new Error('unknown error')));
+    const timer = setTimeout(run, SAVE_QUIET_MS);
+    // A process that is done (a test, a server stopping) does not wait for the timer: it flushes.
+    timer.unref();
+    this.pendingSave = (): Promise<unknown> => {
+      clearTimeout(timer);
+      return run();
+    };
+  }
+
+  /** Runs the last build's cache writes now if they have not started; resolves, when they are done, to their error if they failed. */
+  flush(): Promise<unknown> {
+    const pending = this.pendingSave;
+    this.pendingSave = undefined;
+    return pending ? pending() : Promise.resolve(undefined);
+  }
 }
+
+/** Quiet time after a build before a session writes its caches. */
+const SAVE_QUIET_MS = 1000;
 
 export interface BuildStats {
   documents: number;
@@ -65,8 +92,8 @@ interface Entry {
 export async function buildSite(raws: readonly RawDocument[], options: BuildOptions): Promise<CatalogResult & { stats: BuildStats }> {
   const env = ingestEnv(options);
   const { session } = options;
-  const failedSave = await session?.saving;
-  if (session) session.saving = undefined;
+  // The last build's writes go first: the caches then hold exactly what it used.
+  const failedSave = await session?.flush();
   if (failedSave) throw new Error(`the build cache could not be written: ${(failedSave as Error).message}`);
   const documents = session?.documents ?? (await DocumentCache.open(options.cacheDir));
   const failures: DocumentFailure[] = [];
@@ -132,9 +159,9 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
     items.push(item);
     if (cache) versions.set(item, keys[i] as string);
   });
-  const saving = Promise.all([cache?.save(), documents.save()]);
-  if (session) session.saving = saving.then(() => undefined, (error: unknown) => error ?? new Error('unknown error'));
-  else await saving;
+  const save = (): Promise<unknown> => Promise.all([cache?.save(), documents.save()]);
+  if (session) session.saveLater(save);
+  else await save();
   const result = catalogItems(items, failures, options, cache ? versions : undefined);
   const stats = { documents: entries.length, cached, enriched: missing.length, parsed: parsedCount, threads: Math.max(1, threads) };
   return { ...result, stats };

@@ -24,6 +24,9 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   const holder = new SiteHolder();
   const app = createApp(holder, { maxAge: options.maxAge, trustProxy: options.trustProxy, pollLimit, accessLog: options.accessLog });
   const server = await listen(app, options.port, options.host);
+  const keep = options.watch ? lastGoodDocuments() : undefined;
+  // Watch mode keeps its caches decoded and rereads only the files the watcher names.
+  const session = keep ? new BuildSession() : undefined;
   let watcher: Watcher | undefined;
   // Signals are handled from the moment the port is open, also during the first build.
   let stop!: () => void;
@@ -34,14 +37,17 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
       process.off('SIGINT', stop);
       watcher?.close();
       pending.abort();
-      void shutdown(server, holder).then(() => resolve(0));
+      // The last rebuild's cache writes, if still waiting for a quiet moment, are made before exit.
+      void shutdown(server, holder)
+        .then(() => session?.flush())
+        .then((failed) => {
+          if (failed) process.stderr.write(`wirefeed: the build cache could not be written: ${(failed as Error).message}\n`);
+          resolve(0);
+        });
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
-  const keep = options.watch ? lastGoodDocuments() : undefined;
-  // Watch mode keeps its caches decoded and rereads only the files the watcher names.
-  const session = keep ? new BuildSession() : undefined;
   const progress = output.quiet || keep ? undefined : progressReporter({ stream: process.stderr });
   let result: PipelineResult;
   let read: ReadResult;
