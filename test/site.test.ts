@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildCatalog, type Catalog, type Site } from '../src/catalog/index.js';
 import type { Item } from '../src/types.js';
 import { planSite, precompress, renderSite, type PlannedResource } from '../src/publish/site.js';
@@ -6,6 +6,13 @@ import { RenderKeyMemo } from '../src/publish/render-keys.js';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
 import { makeItem, SITE } from './support/items.js';
+
+// Item pages rendered, counted: the server's site renders a body only when it is first read.
+const itemPagesRendered = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../src/render/html.js', async (importOriginal) => {
+  const html = await importOriginal<typeof import('../src/render/html.js')>();
+  return { ...html, renderItemPage: (...args: Parameters<typeof html.renderItemPage>) => (itemPagesRendered.count++, html.renderItemPage(...args)) };
+});
 
 const items = [
   makeItem('a', { section: 'World', tags: [{ name: 'Padrino López', kind: 'person' }], image: 'https://img.example/lead.jpg' }),
@@ -117,6 +124,22 @@ describe('rendering only what changed (versions and previous)', () => {
     // b is in the main feed's archive, Sport and Geneva, and on the pages that list it.
     for (const path of ['/items/a', '/items/c', '/items/d', '/categories/world/rss.xml', '/categories/business/', '/tags/nato/atom.xml']) expect(kept, path).toContain(path);
     for (const path of ['/items/b', '/categories/sport/rss.xml', '/tags/geneva/feed.json', '/tags/geneva/', '/archive/1/rss.xml']) expect(kept, path).not.toContain(path);
+  });
+
+  it('renders each body when first read, once, and shares it with later versions whose file has the same inputs', () => {
+    itemPagesRendered.count = 0;
+    const site = renderSite(before, { versions: versionsOf(before) });
+    expect(itemPagesRendered.count).toBe(0);
+    const page = site.get('/items/a')!;
+    expect(page.body.toString()).toContain('Title a');
+    expect(page.etag).toMatch(/^"/);
+    void page.body;
+    expect(itemPagesRendered.count).toBe(1);
+    const [, after] = changes[0]!;
+    const next = renderSite(after, { versions: versionsOf(after), previous: site });
+    expect(next.get('/items/a')!.body).toBe(page.body);
+    expect(next.get('/items/b')!.body.toString()).toContain('A corrected summary.');
+    expect(itemPagesRendered.count).toBe(2);
   });
 
   it('compresses bodies when first read, or ahead of requests with precompress, which stops when told', async () => {

@@ -113,24 +113,17 @@ export function planSite(catalog: Catalog, versions?: ItemVersions, memo?: Rende
 }
 
 /**
- * The site rendered whole, for the server: every body is computed once per
- * change, and compressed once, when first read (see precompress). A file
- * whose inputs are unchanged since `previous` keeps its body, ETag and
- * compressed bodies.
+ * The site for the server: every body is rendered once per change, when
+ * first read (a request, or precompress after the swap), so a rebuild swaps
+ * the new site in without waiting for the files an edit changed; and
+ * compressed once, when first read. A file whose inputs are unchanged since
+ * `previous` shares that version's body, ETag and compressed bodies, made
+ * or still to make.
  */
 export function renderSite(catalog: Catalog, options: { versions?: ItemVersions; previous?: SiteMap; memo?: RenderKeyMemo } = {}): SiteMap {
   const before = new Map<string, Resource>();
   for (const resource of options.previous?.values() ?? []) if (resource.inputs) before.set(resource.inputs, resource);
-  return new Map(
-    planSite(catalog, options.versions, options.memo).map((plan) => {
-      const kept = plan.inputs ? before.get(plan.inputs) : undefined;
-      if (!kept) {
-        const { body, etag } = renderBody(plan);
-        return [plan.path, lazyResource(plan, body, etag)];
-      }
-      return [plan.path, lazyResource(plan, kept.body, kept.etag, kept)];
-    }),
-  );
+  return new Map(planSite(catalog, options.versions, options.memo).map((plan) => [plan.path, lazyResource(plan, undefined, plan.inputs ? before.get(plan.inputs) : undefined)]));
 }
 
 /**
@@ -144,10 +137,13 @@ export function renderSite(catalog: Catalog, options: { versions?: ItemVersions;
 export async function precompress(site: SiteMap, stop: () => boolean = () => false, compress?: Compress): Promise<void> {
   if (compress) {
     await mapLimit(site.values(), PRECOMPRESS_IN_FLIGHT, async (resource) => {
-      if (stop() || !(resource instanceof LazyResource) || resource.compression.done) return;
-      // Threads closed at shutdown refuse the rest: a request then compresses what it needs itself.
-      const value = await compress(resource.body).catch(() => undefined);
-      if (value) resource.compression.fill(value);
+      if (stop() || !(resource instanceof LazyResource) || resource.content.compressed) return;
+      // Threads closed at shutdown refuse the rest: a request then compresses what it needs itself
+      // (and meets the error of a body that cannot be rendered, if any, as its own).
+      const value = await Promise.resolve()
+        .then(() => compress(resource.body))
+        .catch(() => undefined);
+      if (value) resource.content.fill(value);
     });
     return;
   }
@@ -176,15 +172,16 @@ export function renderResource(plan: PlannedResource): Resource {
 }
 
 /**
- * A rendered file whose compressed bodies are computed only when read, once:
- * the static export takes them from the body store instead, so a file it
- * hands on costs no compression unless someone asks for it. `from`: a
- * resource of an earlier version with the same body, whose compression
- * (done or not) is shared rather than wrapped, however many versions keep it.
+ * A planned file whose body, ETag and compressed bodies are made only when
+ * read, once: the static export hands on bodies it already has (`made`), so
+ * a file it writes costs no compression unless someone asks for it. `from`:
+ * a resource of an earlier version with the same inputs, whose content
+ * (made or not) is shared rather than wrapped, however many versions keep it.
  */
-export function lazyResource(plan: PlannedResource, body: Buffer, etag: string, from?: Resource): Resource {
-  const compression = from instanceof LazyResource ? from.compression : new Compression(body, from);
-  return new LazyResource(plan, body, etag, compression);
+export function lazyResource(plan: PlannedResource, made?: { body: Buffer; etag: string }, from?: Resource): Resource {
+  if (from instanceof LazyResource) return new LazyResource(plan, from.content);
+  if (from) return new LazyResource(plan, new Content(() => ({ body: from.body, etag: from.etag }), from));
+  return new LazyResource(plan, new Content(made ? () => made : () => renderBody(plan)));
 }
 
 /**
@@ -202,10 +199,8 @@ class LazyResource implements Resource {
 
   constructor(
     plan: PlannedResource,
-    readonly body: Buffer,
-    readonly etag: string,
-    /** The body's compression, shared by the resources of later versions that keep the body. */
-    readonly compression: Compression,
+    /** The body and its encodings, shared by the resources of later versions with the same inputs. */
+    readonly content: Content,
   ) {
     this.path = plan.path;
     this.file = plan.file;
@@ -216,31 +211,49 @@ class LazyResource implements Resource {
     if (plan.limited) this.limited = plan.limited;
   }
 
+  get body(): Buffer {
+    return this.content.made().body;
+  }
+
+  get etag(): string {
+    return this.content.made().etag;
+  }
+
   get gzip(): Buffer {
-    return this.compression.get().gzip;
+    return this.content.encodings().gzip;
   }
 
   get br(): Buffer {
-    return this.compression.get().br;
+    return this.content.encodings().br;
   }
 }
 
-/** A body's encodings, made once: when first read, or ahead of that by precompress. */
-class Compression {
+/** A file's body with its ETag, and its encodings, each made once: when first read, or ahead of that by precompress. */
+class Content {
+  private body?: { body: Buffer; etag: string };
   private value?: Compressed;
 
   /** `from`: a resource that already has the encodings of the same body. */
   constructor(
-    private readonly body: Buffer,
+    private make: (() => { body: Buffer; etag: string }) | undefined,
     private readonly from?: Resource,
   ) {}
 
-  get done(): boolean {
+  made(): { body: Buffer; etag: string } {
+    if (!this.body) {
+      this.body = this.make!();
+      // What rendering reads (the catalog of its version) is let go once the body is made.
+      this.make = undefined;
+    }
+    return this.body;
+  }
+
+  get compressed(): boolean {
     return this.value !== undefined || this.from !== undefined;
   }
 
-  get(): Compressed {
-    return (this.value ??= this.from ? { gzip: this.from.gzip, br: this.from.br } : compressBody(this.body));
+  encodings(): Compressed {
+    return (this.value ??= this.from ? { gzip: this.from.gzip, br: this.from.br } : compressBody(this.made().body));
   }
 
   /** Encodings made elsewhere (another thread); ignored if a request made them first. */

@@ -148,7 +148,7 @@ async function fillTree(dir: string, plans: readonly PlannedResource[], before: 
       if (body) await (store ? store.place(body, etag, file, plan.inputs) : writeEncodings(file, body, compressBody(body)));
     }
     files.set(plan.file, etag);
-    if (onResource) await onResource(lazyResource(plan, body ?? (await store!.read(etag)), etag));
+    if (onResource) await onResource(lazyResource(plan, { body: body ?? (await store!.read(etag)), etag }));
   });
   const gone = [...before.keys()].filter((file) => !files.has(file));
   await mapLimit(gone, WRITE_CONCURRENCY, (file) => removeEncodings(join(dir, file)));
