@@ -33,7 +33,7 @@ function keyOf(file) {
   return file.replace(/\.[^.]+$/, '').split('_').pop();
 }
 
-export async function benchWatch(dir, seeds, { timeoutMs, edits = 3 }) {
+export async function benchWatch(dir, seeds, { timeoutMs, edits = 5 }) {
   const port = await freePort();
   const started = performance.now();
   const args = [wirefeedBin(), 'serve', '--watch', '--quiet', '--seeds', seeds, '--port', String(port), '--limit', '50', '--site-url', SITE_URL];
