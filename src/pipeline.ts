@@ -5,7 +5,8 @@ import { majorityLanguage } from './enrich/language.js';
 import { ingestDocument, type IngestEnv } from './ingest/index.js';
 import { keyFromPath } from './ingest/identity.js';
 import { findRepeatedLines, type NormalizeRules } from './normalize/index.js';
-import { renderSite, type ItemVersions, type SiteMap } from './publish/site.js';
+import { renderSite, type SiteMap } from './publish/site.js';
+import type { ItemVersions } from './publish/render-keys.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from './types.js';
 
 export interface PipelineOptions {

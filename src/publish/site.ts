@@ -12,8 +12,6 @@ import { mapLimit } from '../concurrency.js';
 import { compressBody, type Compress, type Compressed } from './compression.js';
 import { renderInputs, type ItemVersions, type RenderKeyMemo } from './render-keys.js';
 
-export type { ItemVersions };
-
 /** One published file: what the server answers at `path` and the static export writes to `file`. */
 export interface Resource {
   path: string;
