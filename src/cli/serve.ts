@@ -5,13 +5,13 @@ import { CompressionThreads } from '../publish/compression.js';
 import { precompress } from '../publish/site.js';
 import { lastGoodDocuments, watchSeeds, type Watcher } from '../publish/watch.js';
 import { changedFeeds } from '../publish/websub.js';
-import type { PipelineResult } from '../pipeline.js';
+import { warmPipeline, type PipelineResult } from '../pipeline.js';
 import { BuildSession } from '../build/index.js';
 import { defaultThreads } from '../build/workers.js';
 import type { ReadResult } from '../ingest/read.js';
 import { tellHub } from './hub.js';
 import { progressReporter } from './progress.js';
-import { buildFromConfig } from './site.js';
+import { buildFromConfig, pipelineOptions } from './site.js';
 
 /**
  * `wirefeed serve`. Listens first (so /healthz answers and /readyz says
@@ -98,6 +98,15 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
         }
       },
       onError: (message) => process.stderr.write(`wirefeed: ${message}\n`),
+    });
+    // The first edit would load the parsers and the tagger: they load now, while nothing waits.
+    // A failure here (a rule file gone bad) is left to the next rebuild to report.
+    setImmediate(() => {
+      try {
+        warmPipeline(pipelineOptions(config, env, cwd, []));
+      } catch {
+        // reported by the rebuild that meets it
+      }
     });
   }
   return stopped;
