@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderSite } from '../src/publish/site.js';
+import { renderSite, type Resource, type SiteMap } from '../src/publish/site.js';
 import { writeStatic } from '../src/publish/static.js';
 import { changedFeeds, changedFeedsOnDisk, pingHub } from '../src/publish/websub.js';
 import { catalogOf, makeItem } from './support/items.js';
+import { CONTENT_TYPES } from '../src/render/links.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -66,6 +67,15 @@ describe('changed feeds', () => {
   it('are none when nothing changed, and every feed when there was no earlier version', () => {
     expect(changedFeeds(renderSite(catalogOf(before)), old)).toEqual([]);
     expect(changedFeeds(old, undefined)).toEqual([...FEEDS(''), ...FEEDS('/categories/sport'), ...FEEDS('/categories/world'), ...FEEDS('/tags/geneva'), ...FEEDS('/tags/madrid')].sort());
+  });
+
+  it('are found without rendering the feeds whose render inputs did not change', () => {
+    const resource = (path: string, inputs: string, etag: string): Resource =>
+      ({ path, file: path.slice(1), status: 200, type: CONTENT_TYPES.rss, lastModified: new Date(0), inputs, get etag() { if (etag === 'unrendered') throw new Error(`${path} was rendered`); return etag; } }) as unknown as Resource;
+    const site = (...resources: Resource[]): SiteMap => new Map(resources.map((each) => [each.path, each]));
+    const previous = site(resource('/rss.xml', 'k1', 'unrendered'), resource('/tags/a/rss.xml', 'k2', '"e2"'));
+    const next = site(resource('/rss.xml', 'k1', 'unrendered'), resource('/tags/a/rss.xml', 'k3', '"e3"'));
+    expect(changedFeeds(next, previous)).toEqual(['/tags/a/rss.xml']);
   });
 
   it('are found the same way against the files of the previous build on disk', async () => {

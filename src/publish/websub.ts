@@ -13,10 +13,20 @@ function isFeed(resource: Resource): boolean {
   return resource.status === 200 && FEED_TYPES.has(resource.type);
 }
 
-/** Site paths of the feeds in `next` that are new or differ from `previous` (by ETag), sorted. */
+/**
+ * Site paths of the feeds in `next` that are new or differ from `previous`,
+ * sorted. Equal render inputs mean equal bytes, so only the feeds whose
+ * inputs changed are compared by ETag: the server renders a body when it is
+ * first read, and reading every ETag would render every feed of both sites.
+ */
 export function changedFeeds(next: SiteMap, previous: SiteMap | undefined): string[] {
   return [...next.values()]
-    .filter((resource) => isFeed(resource) && previous?.get(resource.path)?.etag !== resource.etag)
+    .filter((resource) => {
+      if (!isFeed(resource)) return false;
+      const before = previous?.get(resource.path);
+      if (before?.inputs !== undefined && before.inputs === resource.inputs) return false;
+      return before?.etag !== resource.etag;
+    })
     .map((resource) => resource.path)
     .sort();
 }
