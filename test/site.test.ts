@@ -11,7 +11,14 @@ import { makeItem, SITE } from './support/items.js';
 const itemPagesRendered = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../src/render/html.js', async (importOriginal) => {
   const html = await importOriginal<typeof import('../src/render/html.js')>();
-  return { ...html, renderItemPage: (...args: Parameters<typeof html.renderItemPage>) => (itemPagesRendered.count++, html.renderItemPage(...args)) };
+  return {
+    ...html,
+    renderItemPage: (...args: Parameters<typeof html.renderItemPage>) => {
+      itemPagesRendered.count++;
+      if (args[1].key === 'unrenderable') throw new Error('this page cannot be rendered');
+      return html.renderItemPage(...args);
+    },
+  };
 });
 
 const items = [
@@ -140,6 +147,16 @@ describe('rendering only what changed (versions and previous)', () => {
     expect(next.get('/items/a')!.body).toBe(page.body);
     expect(next.get('/items/b')!.body.toString()).toContain('A corrected summary.');
     expect(itemPagesRendered.count).toBe(2);
+  });
+
+  it('tries a body that fails to render once, and gives every later read the same error', () => {
+    const broken = renderSite(catalog([...base, makeItem('unrenderable')]));
+    itemPagesRendered.count = 0;
+    const page = broken.get('/items/unrenderable')!;
+    expect(() => page.body).toThrow('this page cannot be rendered');
+    expect(() => page.etag).toThrow('this page cannot be rendered');
+    expect(itemPagesRendered.count).toBe(1);
+    expect(broken.get('/items/a')!.body.toString()).toContain('Title a');
   });
 
   it('compresses bodies when first read, or ahead of requests with precompress, which stops when told', async () => {

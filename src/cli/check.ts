@@ -30,6 +30,8 @@ export async function check(config: Config | ConfigError, env: NodeJS.ProcessEnv
     }
     try {
       const built = await buildFromConfig(config, env, cwd, { cache: false });
+      // The site renders its files when they are read: check renders them all, as a build would.
+      for (const resource of built.result.site.values()) void resource.body;
       documents = built.documents;
       problems.push(...built.problems.map((problem) => ({ ...problem, severity: 'error' as const })));
     } catch (error) {

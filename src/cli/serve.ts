@@ -37,8 +37,10 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
       process.off('SIGINT', stop);
       watcher?.close();
       pending.abort();
-      // The last rebuild's cache writes, if still waiting for a quiet moment, are made before exit.
+      // The last rebuild's cache writes, if still waiting for a quiet moment, are made before exit,
+      // after a rebuild still running (which arms them) has ended.
       void shutdown(server, holder)
+        .then(() => watcher?.settled())
         .then(() => session?.flush())
         .then((failed) => {
           if (failed) process.stderr.write(`wirefeed: the build cache could not be written: ${(failed as Error).message}\n`);
@@ -62,7 +64,11 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
     await stopped;
     throw error;
   }
-  if (holder.stopping) return stopped;
+  if (holder.stopping) {
+    // Stopped during the first build: its cache writes are made before exit.
+    await session?.flush();
+    return stopped;
+  }
   holder.set(result.site);
   // Compressed bodies are made between requests once the site is served, not before.
   // A rebuild pauses it (the new site's run takes over the bodies it keeps), so edits are not served behind compression.
@@ -87,9 +93,11 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
           const next = await buildFromConfig(config, env, cwd, { keep, session, ...(since ? { since } : {}), ...(previous ? { previous } : {}) });
           read = next.read;
           for (const message of next.messages) process.stderr.write(`${message}\n`);
+          // Before the swap: comparing renders the changed feeds, and a feed that fails to render fails the rebuild.
+          const changedForHub = config.hub ? changedFeeds(next.result.site, previous) : [];
           holder.set(next.result.site);
           // Fire and forget: serving never waits for the hub.
-          if (config.hub) void tellHub(config.hub, config.site.url, changedFeeds(next.result.site, previous), { signal: pending.signal, quiet: output.quiet });
+          if (config.hub) void tellHub(config.hub, config.site.url, changedForHub, { signal: pending.signal, quiet: output.quiet });
           if (!output.quiet) process.stdout.write(`Rebuilt ${next.result.catalog.items.length} items in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
         } finally {
           rebuilding = false;

@@ -229,6 +229,7 @@ class LazyResource implements Resource {
 /** A file's body with its ETag, and its encodings, each made once: when first read, or ahead of that by precompress. */
 class Content {
   private body?: { body: Buffer; etag: string };
+  private failure?: unknown;
   private value?: Compressed;
 
   /** `from`: a resource that already has the encodings of the same body. */
@@ -238,12 +239,18 @@ class Content {
   ) {}
 
   made(): { body: Buffer; etag: string } {
-    if (!this.body) {
+    if (this.body) return this.body;
+    if (this.failure !== undefined) throw this.failure;
+    try {
       this.body = this.make!();
-      // What rendering reads (the catalog of its version) is let go once the body is made.
+      return this.body;
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    } finally {
+      // What rendering reads (the catalog of its version) is let go once tried, whether it rendered or threw.
       this.make = undefined;
     }
-    return this.body;
   }
 
   get compressed(): boolean {
