@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FileDigests } from '../src/build/file-digests.js';
-import { digestOf, readSeeds } from '../src/ingest/read.js';
+import { digestOf, readSeeds, type ReadResult } from '../src/ingest/read.js';
 import { ingestDocument } from '../src/ingest/index.js';
 
 function git(cwd: string, date: string, ...args: string[]): void {
@@ -80,6 +80,30 @@ describe('readSeeds', () => {
       'kept.txt': ['git', '2024-01-01', '2024-01-01'],
     });
     expect(read.deleted).toEqual(['gone_0123456789abcdef.txt']);
+  });
+
+  it("in a watcher's reading, keeps git's history while HEAD stays, asks git only about the changed paths, and reads it whole after a commit", async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'wf-git-'));
+    git(repo, '2024-01-01T00:00:00Z', 'init', '-q');
+    // The seeds folder below the repository's root: git names paths from the root.
+    const dir = join(repo, 'seeds');
+    mkdirSync(dir);
+    for (const name of ['a.txt', 'b.txt', 'c.txt']) writeFileSync(join(dir, name), `${name}\n\nFirst version.`);
+    git(repo, '2024-01-01T00:00:00Z', 'add', '.');
+    git(repo, '2024-01-01T00:00:00Z', 'commit', '-qm', 'add');
+    const dirtyOf = (read: ReadResult) => Object.fromEntries(read.documents.map((doc) => [doc.path, doc.dirty ?? false]));
+    const first = await readSeeds(dir);
+    expect(first.git?.head).toMatch(/^[0-9a-f]{40}$/);
+    writeFileSync(join(dir, 'b.txt'), 'b.txt\n\nAn edit the watcher reports.');
+    // Not reported: the watcher's reading trusts what the watcher names, for git as for the bytes.
+    writeFileSync(join(dir, 'c.txt'), 'c.txt\n\nAn edit the watcher missed.');
+    const second = await readSeeds(dir, { previous: first, changed: new Set(['b.txt']) });
+    expect(dirtyOf(second)).toEqual({ 'a.txt': false, 'b.txt': true, 'c.txt': false });
+    git(repo, '2024-02-01T00:00:00Z', 'commit', '-qam', 'edits');
+    const third = await readSeeds(dir, { previous: second, changed: new Set() });
+    expect(third.git?.head).not.toBe(first.git?.head);
+    expect(dirtyOf(third)).toEqual({ 'a.txt': false, 'b.txt': false, 'c.txt': false });
+    expect(third.documents.find((doc) => doc.path === 'b.txt')!.gitUpdated).toEqual(new Date('2024-02-01T00:00:00Z'));
   });
 
   it('with what changed since a reading, reads again only changed files, their sidecars and folders, and sees additions and deletions', async () => {
