@@ -108,12 +108,11 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
       onError: (message) => process.stderr.write(`wirefeed: ${message}\n`),
     });
     // The first edit would load the parsers and the tagger: they load now, while nothing waits.
-    // A failure here (a rule file gone bad) is left to the next rebuild to report.
     setImmediate(() => {
       try {
         warmPipeline(pipelineOptions(config, env, cwd, []));
       } catch {
-        // reported by the rebuild that meets it
+        // A failure here (a rule file gone bad) is the next rebuild's to report.
       }
     });
   }

@@ -115,12 +115,14 @@ const SIDECARS = ['.meta.json', '.meta.yaml', '.meta.yml'];
 function touched(changed: ReadonlySet<string>): (path: string) => boolean {
   const stems = new Set<string>();
   for (const path of changed) for (const ext of SIDECARS) if (path.endsWith(ext)) stems.add(path.slice(0, -ext.length));
-  return (path) => {
-    if (changed.has(path)) return true;
-    if (stems.size > 0 && stems.has(path.replace(/\.[^./]+$/, ''))) return true;
-    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) if (changed.has(path.slice(0, slash))) return true;
-    return false;
-  };
+  return (path) => changedAt(path, changed) || (stems.size > 0 && stems.has(path.replace(/\.[^./]+$/, '')));
+}
+
+/** Whether `path`, or a folder it is in, is one of the changed paths. */
+function changedAt(path: string, changed: ReadonlySet<string>): boolean {
+  if (changed.has(path)) return true;
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) if (changed.has(path.slice(0, slash))) return true;
+  return false;
 }
 
 function sameHistory(doc: RawDocument, commits: CommitDates | undefined, dirty: boolean): boolean {
@@ -282,16 +284,13 @@ export interface GitHistory {
 }
 
 /**
- * What git knows about the folder, from one `git log` and one `git status`:
- * when each file was first and last committed, which files have uncommitted
- * edits, and which were deleted. Outside a repository everything is empty.
+ * What git knows about the folder at `prefix` of its repository, from one
+ * `git log` and one `git status`: when each file was first and last
+ * committed, which files have uncommitted edits, and which were deleted.
  */
-export async function gitHistory(dir: string): Promise<GitHistory> {
-  const history: GitHistory = { files: new Map(), dirty: new Set(), deleted: [] };
-  // Starting git costs a fork of this process (about 0.1 s in a watcher holding a large site): not for a plain folder.
-  if (!process.env.GIT_DIR && !(await insideWorkTree(dir))) return history;
+async function gitHistory(dir: string, prefix: string): Promise<GitHistory> {
+  const history = noHistory();
   try {
-    const prefix = (await run('git', ['rev-parse', '--show-prefix'], { cwd: dir })).stdout.trim();
     const log = (await run('git', ['log', '--format=%x01%cI', '--name-status', '--no-renames', '-z', '--', '.'], { cwd: dir, maxBuffer: 512 * 1024 * 1024 })).stdout;
     const status = (await run('git', ['status', '--porcelain', '-z', '--untracked-files=no', '--', '.'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 })).stdout;
     const deletedAt = new Map<string, number>();
@@ -317,9 +316,14 @@ export async function gitHistory(dir: string): Promise<GitHistory> {
     history.deleted = [...deletedAt.keys()].sort();
     for (const path of modifiedPaths(status, prefix)) history.dirty.add(path);
   } catch {
-    return history;
+    return noHistory();
   }
   return history;
+}
+
+/** What git says of a folder outside a repository, or of a repository without a commit. */
+function noHistory(): GitHistory {
+  return { files: new Map(), dirty: new Set(), deleted: [] };
 }
 
 /** Most changed paths a watcher's reading asks `git status` about by name; beyond, it asks about the folder. */
@@ -334,18 +338,20 @@ const MAX_STATUS_PATHS = 64;
  * is missed, as it is for the file's bytes.
  */
 async function historySince(root: string, since?: ReadSince): Promise<{ history: GitHistory; git?: GitSnapshot }> {
-  if (!process.env.GIT_DIR && !(await insideWorkTree(root))) return { history: { files: new Map(), dirty: new Set(), deleted: [] } };
+  // Starting git costs a fork of this process (about 0.1 s in a watcher holding a large site): not for a plain folder.
+  if (!process.env.GIT_DIR && !(await insideWorkTree(root))) return { history: noHistory() };
   const where = await run('git', ['rev-parse', '--show-prefix', 'HEAD'], { cwd: root }).then(
     ({ stdout }) => stdout.split('\n'),
     () => undefined,
   );
+  const prefix = where?.[0]?.trim() ?? '';
   const head = where?.[1]?.trim();
+  // No commit yet: no file has a date or an edit since one.
+  if (!head) return { history: noHistory() };
   const known = since?.previous.git;
-  if (since && known && head && known.head === head && since.changed.size <= MAX_STATUS_PATHS) {
-    const prefix = where![0]!.trim();
+  if (since && known?.head === head && since.changed.size <= MAX_STATUS_PATHS) {
     const changed = [...since.changed];
-    const under = (path: string): boolean => changed.some((each) => path === each || path.startsWith(`${each}/`));
-    const dirty = new Set([...known.history.dirty].filter((path) => !under(path)));
+    const dirty = new Set([...known.history.dirty].filter((path) => !changedAt(path, since.changed)));
     try {
       if (changed.length > 0) {
         const { stdout } = await run('git', ['--literal-pathspecs', 'status', '--porcelain', '-z', '--untracked-files=no', '--', ...changed], { cwd: root });
@@ -357,8 +363,8 @@ async function historySince(root: string, since?: ReadSince): Promise<{ history:
       // Asked again whole, below.
     }
   }
-  const history = await gitHistory(root);
-  return { history, ...(head ? { git: { head, history } } : {}) };
+  const history = await gitHistory(root, prefix);
+  return { history, git: { head, history } };
 }
 
 /** The paths `git status --porcelain -z` lists as modified (staged or not), relative to the folder at `prefix`. */

@@ -119,9 +119,15 @@ export function planSite(catalog: Catalog, versions?: ItemVersions, memo?: Rende
  * or still to make.
  */
 export function renderSite(catalog: Catalog, options: { versions?: ItemVersions; previous?: SiteMap; memo?: RenderKeyMemo } = {}): SiteMap {
-  const before = new Map<string, Resource>();
-  for (const resource of options.previous?.values() ?? []) if (resource.inputs) before.set(resource.inputs, resource);
-  return new Map(planSite(catalog, options.versions, options.memo).map((plan) => [plan.path, lazyResource(plan, undefined, plan.inputs ? before.get(plan.inputs) : undefined)]));
+  const before = new Map<string, Content>();
+  for (const resource of options.previous?.values() ?? []) if (resource instanceof LazyResource && resource.inputs) before.set(resource.inputs, resource.content);
+  return new Map(
+    planSite(catalog, options.versions, options.memo).map((plan) => {
+      // Shared rather than wrapped, however many versions keep it.
+      const kept = plan.inputs ? before.get(plan.inputs) : undefined;
+      return [plan.path, new LazyResource(plan, kept ?? new Content(() => renderBody(plan)))];
+    }),
+  );
 }
 
 /**
@@ -170,16 +176,12 @@ export function renderResource(plan: PlannedResource): Resource {
 }
 
 /**
- * A planned file whose body, ETag and compressed bodies are made only when
- * read, once: the static export hands on bodies it already has (`made`), so
- * a file it writes costs no compression unless someone asks for it. `from`:
- * a resource of an earlier version with the same inputs, whose content
- * (made or not) is shared rather than wrapped, however many versions keep it.
+ * A planned file with the body the static export already has, whose
+ * compressed bodies are made only when read: a file the export hands on
+ * costs no compression unless someone asks for it.
  */
-export function lazyResource(plan: PlannedResource, made?: { body: Buffer; etag: string }, from?: Resource): Resource {
-  if (from instanceof LazyResource) return new LazyResource(plan, from.content);
-  if (from) return new LazyResource(plan, new Content(() => ({ body: from.body, etag: from.etag }), from));
-  return new LazyResource(plan, new Content(made ? () => made : () => renderBody(plan)));
+export function lazyResource(plan: PlannedResource, made: { body: Buffer; etag: string }): Resource {
+  return new LazyResource(plan, new Content(() => made));
 }
 
 /**
@@ -232,11 +234,7 @@ class Content {
   private failure?: unknown;
   private value?: Compressed;
 
-  /** `from`: a resource that already has the encodings of the same body. */
-  constructor(
-    private make: (() => { body: Buffer; etag: string }) | undefined,
-    private readonly from?: Resource,
-  ) {}
+  constructor(private make: (() => { body: Buffer; etag: string }) | undefined) {}
 
   made(): { body: Buffer; etag: string } {
     if (this.body) return this.body;
@@ -254,11 +252,11 @@ class Content {
   }
 
   get compressed(): boolean {
-    return this.value !== undefined || this.from !== undefined;
+    return this.value !== undefined;
   }
 
   encodings(): Compressed {
-    return (this.value ??= this.from ? { gzip: this.from.gzip, br: this.from.br } : compressBody(this.made().body));
+    return (this.value ??= compressBody(this.made().body));
   }
 
   /** Encodings made elsewhere (another thread); ignored if a request made them first. */
