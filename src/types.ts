@@ -8,6 +8,7 @@
 export interface RawDocument {
   /** Path relative to the seeds folder, with `/` separators. */
   path: string;
+  /** The file's bytes; a one-shot build's reading reads them from disk on each use, so take them once. */
   bytes: Uint8Array;
   /** A hash of `bytes` (ingest's digestOf), when the reader took it: the build cache keys on it, so bytes may stay unread. */
   digest?: string;

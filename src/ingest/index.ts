@@ -35,24 +35,26 @@ export function notYetPublished(updated: Date, env: IngestEnv): boolean {
  * when the file can't become an item; the caller names the file.
  */
 export function ingestDocument(raw: RawDocument, env: IngestEnv = {}): SourceDocument {
+  // Taken once: a document may read its bytes from disk on each use (see readSeeds).
+  const bytes = raw.bytes;
   // Detection needs only the first characters; decoding strictly is each format's job (HTML declares its charset).
-  const format = detectFormat(raw.path, new TextDecoder('utf-8').decode(raw.bytes.subarray(0, 256)));
+  const format = detectFormat(raw.path, new TextDecoder('utf-8').decode(bytes.subarray(0, 256)));
   const sidecar = parseDeclaredMeta(raw.sidecar, 'sidecar metadata');
   let title: string;
   let blocks: SourceDocument['blocks'];
   let declared: DeclaredMeta;
   if (format === 'markdown') {
-    const md = parseMarkdown(decodeText(raw.bytes));
+    const md = parseMarkdown(decodeText(bytes));
     declared = { ...sidecar, ...parseDeclaredMeta(md.frontMatter, 'front matter') };
     title = declared.title ?? md.heading ?? '';
     blocks = md.blocks;
   } else if (format === 'text') {
-    const text = parseText(decodeText(raw.bytes));
+    const text = parseText(decodeText(bytes));
     declared = sidecar;
     title = declared.title ?? text.title;
     blocks = text.blocks;
   } else {
-    const page = extractPage(raw.bytes, sidecar.url);
+    const page = extractPage(bytes, sidecar.url);
     declared = { ...pageMeta(page), ...sidecar };
     blocks = htmlToBlocks(page.html);
     title = declared.title ?? (page.title || untitledPageTitle(blocks));

@@ -40,7 +40,8 @@ export interface GitSnapshot {
 /**
  * Digests of seeds as last read, by file stat: a file whose stat says it is
  * unchanged is not read (its bytes are read, and checked against the digest,
- * only if the build must parse it).
+ * only if the build must parse it). A reading given digests holds no
+ * document's bytes: each use reads them again, checked the same way.
  */
 export interface SeedDigests {
   /** The digest of the file at `path` when these stats show it unchanged since it was read. */
@@ -144,7 +145,7 @@ async function readDocument(root: string, path: string, dates: GitDates, listed:
     // synchronous: ten thousand through the thread pool took 140 ms, in this thread about 30.
     const info = lstatSync(full, { throwIfNoEntry: false });
     const digest = info?.isFile() ? digests.digestOf(path, info) : undefined;
-    if (digest && info) return unreadDocument(full, { path, digest, mtime: info.mtime, ...dates });
+    if (digest && info) return new UnreadDocument(full, { path, digest, mtime: info.mtime, ...dates });
   }
   // A symlink may point anywhere; only files that really live under the seeds folder are published.
   const real = link ? await realpath(full) : full;
@@ -166,7 +167,10 @@ async function readDocument(root: string, path: string, dates: GitDates, listed:
   const digest = digestOf(bytes);
   if (digests && !link && !sidecar) digests.remember(path, info, digest, readAt);
   const meta = sidecar ? await readSidecar(full, sidecar) : undefined;
-  return { path, bytes, digest, mtime: info.mtime, ...dates, ...(meta ? { sidecar: meta } : {}) };
+  const document = { path, digest, mtime: info.mtime, ...dates, ...(meta ? { sidecar: meta } : {}) };
+  // A one-shot build holds no document's bytes: at 100k seeds they were 482 MB, kept from the
+  // reading to the end of the build, when each is parsed once (or not at all, if cached).
+  return digests ? new UnreadDocument(real, document) : { ...document, bytes };
 }
 
 /** The digest of a document's bytes (RawDocument.digest). */
@@ -175,19 +179,26 @@ export function digestOf(bytes: Uint8Array): string {
 }
 
 /**
- * A document whose bytes are read on first use, from the file whose digest
- * the last reading took; bytes that no longer match (the file changed since
- * it was stat'ed) fail that document, not the build.
+ * A document whose bytes are read from its file on each use, and checked
+ * against the digest a reading took; bytes that no longer match (the file
+ * changed since) fail that document, not the build. A class, so that 100k of
+ * them share one shape and one getter: each with a getter of its own took
+ * 650 bytes of heap.
  */
-function unreadDocument(file: string, document: Omit<RawDocument, 'bytes'> & { digest: string }): RawDocument {
-  let bytes: Buffer | undefined;
-  return Object.defineProperty(document, 'bytes', {
-    enumerable: true,
-    get(): Buffer {
-      bytes ??= readUnchanged(file, document.digest);
-      return bytes;
-    },
-  }) as RawDocument;
+class UnreadDocument implements RawDocument {
+  readonly #file: string;
+  declare path: string;
+  declare digest: string;
+  declare mtime: Date;
+
+  constructor(file: string, document: Omit<RawDocument, 'bytes'> & { digest: string }) {
+    this.#file = file;
+    Object.assign(this, document);
+  }
+
+  get bytes(): Buffer {
+    return readUnchanged(this.#file, this.digest);
+  }
 }
 
 /**
