@@ -44,7 +44,7 @@ describe('ItemCache keys', () => {
     const own = ItemCache.open(mkdtempSync(join(tmpdir(), 'wf-cache-')), prepare());
     const newsletter = lineHash('newsletter get the morning briefing');
     const other = lineHash('reuters contributed');
-    const facts = (checked: string[]): DocumentFacts => ({ key: 'k', updated: 0, candidates: [], checked });
+    const facts = (checked: string[]): DocumentFacts => ({ key: 'k', updated: 0, candidates: [], checked: checked.join('') });
     const docs = [
       { documentKey: 'doc-1', facts: facts([newsletter, other]) },
       { documentKey: 'doc-2', facts: facts([other]) },

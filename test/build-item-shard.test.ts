@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readItemShard, writeItemShard } from '../src/build/item-shard.js';
+import { readItemShard, SpilledBodies, writeItemShard } from '../src/build/item-shard.js';
 import type { Item } from '../src/types.js';
 import { makeItem, withBody } from './support/items.js';
 
@@ -63,4 +65,59 @@ describe('item shard files', () => {
     writeFileSync(file, whole);
     expect(readItemShard(file).size).toBe(2);
   });
+
+  it('share one copy of the tags and section that items repeat, frozen', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wf-shard-')), 'aa');
+    const tags = [{ name: 'Geneva', kind: 'place' as const }];
+    await writeItemShard(file, shardOf(makeItem('a', { tags }), makeItem('b', { tags: [...tags, { name: 'NATO', kind: 'organization' }] })));
+    const back = readItemShard(file);
+    const [a, b] = [back.get('a')!, back.get('b')!];
+    expect(a.tags[0]).toBe(b.tags[0]);
+    expect(Object.isFrozen(a.tags[0])).toBe(true);
+    expect(b.tags.map((tag) => tag.name)).toEqual(['Geneva', 'NATO']);
+    // Spilled items share the same copies.
+    expect(SpilledBodies.open(join(file, '..')).hold(makeItem('c', { tags })).tags[0]).toBe(a.tags[0]);
+  });
+
+  it('hold a body only while it is used: read again after a collection, from the file', () => {
+    // In a child with the collector exposed. The shard is changed in place (a build never does) to see which bytes a read gets.
+    const dir = mkdtempSync(join(tmpdir(), 'wf-shard-'));
+    const script = `
+      import { writeFileSync, readFileSync } from 'node:fs';
+      import { readItemShard, writeItemShard } from ${JSON.stringify(fileURLToPath(new URL('../src/build/item-shard.ts', import.meta.url)))};
+      const file = ${JSON.stringify(join(dir, 'aa'))};
+      await writeItemShard(file, new Map([['a', { key: 'a', tags: [], contentHtml: '<p>first</p>', contentText: 'first' }]]));
+      const item = readItemShard(file).get('a');
+      const before = item.contentHtml;
+      writeFileSync(file, readFileSync(file, 'latin1').replace('first</p>first', 'later</p>later'), 'latin1');
+      const held = item.contentHtml;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      globalThis.gc();
+      console.log(JSON.stringify([before, held, item.contentHtml]));
+    `;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(['<p>first</p>', '<p>first</p>', '<p>later</p>']);
+  });
 });
+
+describe('spilled bodies', () => {
+  it('give back the item with its body read from a file that is already unlinked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-spill-'));
+    const spill = SpilledBodies.open(dir);
+    const a = makeItem('a', { contentHtml: '<p>Ünïcode — “quoted” 東京</p>', contentText: 'Ünïcode — “quoted” 東京' });
+    const b = makeItem('b');
+    const [heldA, heldB] = [spill.hold(a), spill.hold(b)];
+    expect(readdirSync(dir)).toEqual([]);
+    expect(Object.keys(heldA)).not.toContain('contentHtml');
+    expect(withBody(heldB)).toEqual(b);
+    expect(withBody(heldA)).toEqual(a);
+  });
+
+  it('are written again whole to a shard file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-spill-'));
+    const a = makeItem('a', { contentText: 'Spilled text' });
+    await writeItemShard(join(dir, 'aa'), shardOf(SpilledBodies.open(dir).hold(a)));
+    expect(withBody(readItemShard(join(dir, 'aa')).get('a')!)).toEqual(a);
+  });
+});
+

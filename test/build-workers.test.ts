@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enrichInWorkers, enrichOutcome } from '../src/build/workers.js';
+import { enrichInWorkers, enrichOutcome, type Job, type Outcome, type ThreadData } from '../src/build/workers.js';
 import { loadRules } from '../src/normalize/index.js';
 import { prepareDocuments } from '../src/pipeline.js';
 import type { RawDocument } from '../src/types.js';
@@ -16,15 +16,16 @@ describe('enrichInWorkers', () => {
     limit: 50,
     rules: loadRules(),
   });
-  const here = prepared.sources.map((source) => enrichOutcome(source, prepared));
+  const data: ThreadData = { context: prepared, env: {} };
+  const here = prepared.sources.map((source) => enrichOutcome({ source }, data));
 
   it('gives the items the calling thread would, in input order, across several batches and worker threads', async () => {
     const done: number[] = [];
-    const sources = [...prepared.sources];
-    const there = await enrichInWorkers(sources, prepared, 2, (count) => done.push(count), { callingThread: false });
+    const jobs: (Job | undefined)[] = prepared.sources.map((source) => ({ source }));
+    const there = await enrichInWorkers(jobs, data, 2, { onDone: (count) => done.push(count), callingThread: false });
     expect(there).toEqual(here);
     // Handed out, so the caller no longer holds them.
-    expect(sources.filter((source) => source !== undefined)).toEqual([]);
+    expect(jobs.filter((job) => job !== undefined)).toEqual([]);
     expect(there.map((o) => ('item' in o ? o.item.path : o.reason))).toEqual(raws.map((r) => r.path));
     // Batches shrink towards the end, so more than 40 / 16 answers arrive.
     expect(done.length).toBeGreaterThan(3);
@@ -33,11 +34,39 @@ describe('enrichInWorkers', () => {
 
   it('gives the same items when the calling thread takes documents while the workers start', async () => {
     const done: number[] = [];
-    const sources = [...prepared.sources];
-    const there = await enrichInWorkers(sources, prepared, 2, (count) => done.push(count));
+    const jobs: (Job | undefined)[] = prepared.sources.map((source) => ({ source }));
+    const there = await enrichInWorkers(jobs, data, 2, { onDone: (count) => done.push(count) });
     expect(there).toEqual(here);
-    expect(sources.filter((source) => source !== undefined)).toEqual([]);
+    expect(jobs.filter((job) => job !== undefined)).toEqual([]);
     expect(done.at(-1)).toBe(40);
+  });
+
+  it('parses raw documents where it enriches them, with the same items as parsed ones', async () => {
+    const jobs = raws.map((document) => ({ raw: document }));
+    expect(await enrichInWorkers([...jobs], data, 2, { callingThread: false })).toEqual(here);
+    expect(jobs.map((job) => enrichOutcome(job, data))).toEqual(here);
+  });
+
+  it('reports a raw document whose bytes cannot be read as that document\'s reason', async () => {
+    const unreadable = Object.defineProperty({ path: 'gone.txt', mtime: new Date(0) }, 'bytes', {
+      enumerable: true,
+      get: () => {
+        throw new Error('changed while the build read it; build again');
+      },
+    }) as RawDocument;
+    const outcomes = await enrichInWorkers([{ raw: unreadable }, { raw: raws[0]! }], data, 2, { callingThread: false });
+    expect(outcomes[0]).toEqual({ reason: 'changed while the build read it; build again' });
+    expect(outcomes[1]).toEqual(here[0]);
+  });
+
+  it('holds what `keep` makes of each outcome as it comes back', async () => {
+    const kept: Outcome[] = [];
+    const keep = (outcome: Outcome): Outcome => (kept.push(outcome), { reason: `kept ${kept.length}` });
+    const there = await enrichInWorkers(prepared.sources.map((source) => ({ source })), data, 2, { keep });
+    expect(kept).toHaveLength(40);
+    // Each slot holds what `keep` returned for it, not the outcome.
+    expect(there.map((o) => ('reason' in o ? o.reason : '')).sort()).toEqual(kept.map((_, i) => `kept ${i + 1}`).sort());
+    expect(kept.map((o) => ('item' in o ? o.item.path : '')).sort()).toEqual(raws.map((r) => r.path));
   });
 
   it('reports a document that fails as that document\'s reason, not a crash', async () => {
@@ -46,9 +75,9 @@ describe('enrichInWorkers', () => {
       limit: 50,
       rules: loadRules(),
     });
-    const broken = { ...prepared.sources[0]!, blocks: null as never };
-    const [outcome] = await enrichInWorkers([broken], prepared, 2, undefined, { callingThread: false });
-    expect(outcome).toEqual(enrichOutcome(broken, prepared));
+    const broken = { source: { ...prepared.sources[0]!, blocks: null as never } };
+    const [outcome] = await enrichInWorkers([broken], { context: prepared, env: {} }, 2, { callingThread: false });
+    expect(outcome).toEqual(enrichOutcome(broken, { context: prepared, env: {} }));
     expect(outcome).toHaveProperty('reason');
   });
 });

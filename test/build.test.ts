@@ -38,6 +38,8 @@ describe('buildSite', () => {
     const cold = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
     expect(cold.stats).toMatchObject({ documents: 60, cached: 0, enriched: 60, parsed: 60, threads: 2 });
     expect(bodies(renderSite(cold.catalog))).toEqual(expected);
+    // The new items' bodies went to disk as they came: the catalog holds their heads.
+    expect(cold.catalog.items.filter((item) => Object.keys(item).includes('contentHtml'))).toEqual([]);
 
     const warm = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
     // Unchanged files are hashed, not parsed.

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EnrichContext } from '../enrich-document.js';
 import type { Item } from '../types.js';
 import { codeVersion } from './code-version.js';
-import type { DocumentFacts } from './documents.js';
-import { readItemShard, writeItemShard } from './item-shard.js';
+import { checkedAmong, type DocumentFacts } from './documents.js';
+import { readItemShard, SpilledBodies, writeItemShard } from './item-shard.js';
 import { dropOtherVersions } from './stored-map.js';
 
 /**
@@ -66,7 +67,7 @@ export class ItemCache {
     return documents.map(({ documentKey, facts }) => {
       const known = this.keys.get(facts);
       if (known && known.documentKey === documentKey && known.repeated === repeated) return known.key;
-      const key = this.keyOf(documentKey, facts.checked.filter((line) => repeated.has(line)));
+      const key = this.keyOf(documentKey, repeated.size === 0 ? [] : checkedAmong(facts, repeated));
       this.keys.set(facts, { documentKey, repeated, key });
       return key;
     });
@@ -80,6 +81,13 @@ export class ItemCache {
 
   set(key: string, item: Item): void {
     this.remember(key, item);
+  }
+
+  /** A file for the bodies of the items a build makes, in the build cache folder (see SpilledBodies). */
+  spill(): SpilledBodies {
+    const root = dirname(this.dir);
+    mkdirSync(root, { recursive: true });
+    return SpilledBodies.open(root);
   }
 
   /**

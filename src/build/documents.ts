@@ -16,8 +16,12 @@ export interface DocumentFacts {
   updated: number;
   /** Its lines that count towards the corpus-level repeated-line pass (candidateLines). */
   candidates: string[];
-  /** lineHash of every line the boilerplate check looks at: which repeated lines the document contains. */
-  checked: string[];
+  /**
+   * lineHash of every line the boilerplate check looks at (which repeated
+   * lines the document contains), joined: one string rather than a dozen
+   * took the facts of 10k documents from 16.1 MB of heap to 12.1 MB.
+   */
+  checked: string;
 }
 
 /**
@@ -81,11 +85,12 @@ export class DocumentCache {
 
   /**
    * Keeps what this build used, atomically; nothing is written when nothing
-   * changed. The cache is then ready for the next build of this process.
+   * changed. The cache is then ready for the next build of this process,
+   * unless `keep` is false: then it lets go of every fact once written.
    */
-  async save(): Promise<void> {
+  async save({ keep = true }: { keep?: boolean } = {}): Promise<void> {
     const { used, changed, stored } = this;
-    this.stored = used;
+    this.stored = keep ? used : new Map();
     this.used = new Map();
     this.changed = false;
     if (!this.file || (!changed && used.size === stored.size)) return;
@@ -97,10 +102,23 @@ export class DocumentCache {
 }
 
 export function factsOf(source: SourceDocument): DocumentFacts {
-  return { key: source.key, updated: source.updated.getTime(), candidates: candidateLines(source.blocks), checked: checkedLines(source.blocks).map(lineHash) };
+  return { key: source.key, updated: source.updated.getTime(), candidates: candidateLines(source.blocks), checked: checkedLines(source.blocks).map(lineHash).join('') };
 }
+
+/** Characters of a lineHash. */
+const LINE_HASH_LENGTH = 11;
 
 /** A short hash of a line's fingerprint: enough to key items on the repeated lines they contain, far smaller than the lines. */
 export function lineHash(fingerprint: string): string {
-  return createHash('sha1').update(fingerprint).digest('base64url').slice(0, 11);
+  return createHash('sha1').update(fingerprint).digest('base64url').slice(0, LINE_HASH_LENGTH);
+}
+
+/** The hashes in a document's `checked` that are in `hashes`. */
+export function checkedAmong(facts: DocumentFacts, hashes: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  for (let at = 0; at < facts.checked.length; at += LINE_HASH_LENGTH) {
+    const hash = facts.checked.slice(at, at + LINE_HASH_LENGTH);
+    if (hashes.has(hash)) found.push(hash);
+  }
+  return found;
 }

@@ -1,11 +1,12 @@
 import { ingestDocument, notYetPublished } from '../ingest/index.js';
 import { repeatedAmong } from '../normalize/boilerplate.js';
 import { attempt, catalogItems, enrichContext, ingestEnv, uniqueKeys, type CatalogResult, type PipelineOptions } from '../pipeline.js';
+import type { EnrichContext } from '../enrich-document.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from '../types.js';
 import { RenderKeyMemo } from '../publish/render-keys.js';
 import { ItemCache } from './cache.js';
 import { DocumentCache, lineHash, type DocumentFacts } from './documents.js';
-import { defaultThreads, enrichInWorkers, enrichOutcome, type Outcome } from './workers.js';
+import { defaultThreads, enrichInWorkers, enrichOutcome, type Job, type Outcome } from './workers.js';
 
 export interface BuildOptions extends PipelineOptions {
   /** Folder of the content-hash item cache (e.g. ".wirefeed-cache"); none means every document is enriched. */
@@ -74,6 +75,23 @@ export interface BuildStats {
 /** Below this many documents to enrich, starting threads (each loads the tagger) costs more than it saves. */
 const MIN_DOCUMENTS_PER_THREAD = 24;
 
+/**
+ * Text (in characters) of the parsed documents a build keeps from reading
+ * their facts to enriching them. A parsed document took about 19 KB of heap
+ * (its text twice, as text and as markup), and a cold 100k build that kept
+ * all of them peaked at 2.8 GB; keeping 16M characters' worth (about 6,600
+ * documents), it still peaked at 1.6 GB as the workers started. Parsing one
+ * again costs the worker about 0.4 ms for text and Markdown.
+ */
+const PARSED_KEPT_CHARACTERS = 1 << 22;
+
+/** The characters of a parsed document's text, a measure of the heap it takes. */
+function textLength(source: SourceDocument): number {
+  let characters = 0;
+  for (const block of source.blocks) characters += 'items' in block ? block.items.reduce((sum, item) => sum + item.text.length, 0) : block.text.length;
+  return characters;
+}
+
 /** One document read for this build: what the corpus-wide stages need of it, and how to get its item. */
 interface Entry {
   raw: RawDocument;
@@ -83,6 +101,14 @@ interface Entry {
   facts: DocumentFacts;
 }
 
+/** A document to publish once its item is keyed: its item if the cache has it, else the next outcome of enrichment. */
+interface Keyed {
+  path: string;
+  /** Its item cache key. */
+  key?: string;
+  found?: Item;
+}
+
 /**
  * The same catalog as runPipeline, faster: an unchanged file is hashed rather
  * than parsed (DocumentCache), its item comes from the item cache, and the
@@ -90,79 +116,111 @@ interface Entry {
  * renderSite for a server, exportSite for the static export.
  */
 export async function buildSite(raws: readonly RawDocument[], options: BuildOptions): Promise<CatalogResult & { stats: BuildStats }> {
-  const env = ingestEnv(options);
   const { session } = options;
   // The last build's writes go first: the caches then hold exactly what it used.
   const failedSave = await session?.flush();
   if (failedSave) throw new Error(`the build cache could not be written: ${(failedSave as Error).message}`);
   const documents = session?.documents ?? (await DocumentCache.open(options.cacheDir));
+  const { keyed, jobs, failures, parsed, context, cache } = keyDocuments(raws, options, documents);
+  if (session) Object.assign(session, { documents, items: cache });
+  // A one-shot build writes its document cache now: past keying, nothing needs the facts (120 MB at 100k documents).
+  const savingDocuments = session ? undefined : documents.save({ keep: false });
+  // Awaited after enrichment; a failure meanwhile must not count as unhandled.
+  savingDocuments?.catch(() => undefined);
+
+  const threads = Math.min(options.threads ?? defaultThreads(), Math.floor(jobs.length / MIN_DOCUMENTS_PER_THREAD));
+  const cached = keyed.length - jobs.length;
+  const onDone = options.onProgress ? (done: number): void => options.onProgress?.(cached + done, keyed.length) : undefined;
+  onDone?.(0);
+  // Each new item's body goes to disk as it comes, so a cold build holds the heads of its items, not their bodies.
+  const spill = cache && jobs.length > 0 ? cache.spill() : undefined;
+  const keep = spill ? (outcome: Outcome): Outcome => ('item' in outcome ? { item: spill.hold(outcome.item) } : outcome) : undefined;
+  const data = { context, env: ingestEnv(options) };
+  const outcomes =
+    threads > 1
+      ? await enrichInWorkers(jobs, data, threads, { ...(onDone ? { onDone } : {}), ...(keep ? { keep } : {}) })
+      : jobs.map((job, i) => {
+          onDone?.(i);
+          const outcome = enrichOutcome(job, data);
+          return keep ? keep(outcome) : outcome;
+        });
+
+  const items: Item[] = [];
+  const versions = new Map<Item, string>();
+  let enriched = 0;
+  for (const { path, key, found } of keyed) {
+    let item = found;
+    if (!item) {
+      const outcome = outcomes[enriched++] as Outcome;
+      if ('reason' in outcome) {
+        failures.push({ path, reason: outcome.reason });
+        continue;
+      }
+      item = outcome.item;
+      if (key) cache?.set(key, item);
+    }
+    items.push(item);
+    if (key) versions.set(item, key);
+  }
+  const save = (): Promise<unknown> => Promise.all([cache?.save(), savingDocuments ?? documents.save()]);
+  if (session) session.saveLater(save);
+  else await save();
+  const result = catalogItems(items, failures, options, cache ? versions : undefined);
+  const stats = { documents: keyed.length, cached, enriched: jobs.length, parsed: parsed.size, threads: Math.max(1, threads) };
+  return { ...result, stats };
+}
+
+/**
+ * Reads every document's facts (parsing those the document cache lacks),
+ * finds the corpus's repeated lines and keys each item; `jobs` are the
+ * documents the item cache lacks, in order. What it returns no longer holds
+ * the facts, so they go once the document cache is written.
+ */
+function keyDocuments(
+  raws: readonly RawDocument[],
+  options: BuildOptions,
+  documents: DocumentCache,
+): { keyed: Keyed[]; jobs: Job[]; failures: DocumentFailure[]; parsed: Set<string>; context: EnrichContext; cache?: ItemCache } {
+  const env = ingestEnv(options);
   const failures: DocumentFailure[] = [];
-  // Documents parsed in this build, kept for enrichment: a miss in the item cache is usually one of them.
-  const parsed = new Map<string, SourceDocument>();
-  let parsedCount = 0;
-  const ingest = (raw: RawDocument): SourceDocument | undefined => {
-    const source = parsed.get(raw.path) ?? attempt(failures, raw.path, () => (parsedCount++, ingestDocument(raw, env)));
-    if (source) parsed.set(raw.path, source);
-    return source;
-  };
+  // Documents parsed for their facts, kept for enrichment while they fit in PARSED_KEPT_CHARACTERS:
+  // a miss in the item cache is usually one of them. Past that, the thread that enriches one parses it again.
+  const sources = new Map<string, SourceDocument>();
+  let keptCharacters = 0;
+  // The documents parsed in this build, here or by the thread that enriches them.
+  const parsed = new Set<string>();
   const read = raws.flatMap((raw): Entry[] => {
     const documentKey = documents.keyOf(raw, env);
     let facts = documents.get(documentKey);
     // A document that was in the future is parsed again, so it is refused with ingest's own words until its date comes.
     if (!facts || notYetPublished(new Date(facts.updated), env)) {
-      const source = ingest(raw);
+      parsed.add(raw.path);
+      const source = attempt(failures, raw.path, () => ingestDocument(raw, env));
       if (!source) return [];
       facts = documents.set(documentKey, source);
+      const characters = textLength(source);
+      if (keptCharacters + characters <= PARSED_KEPT_CHARACTERS) {
+        keptCharacters += characters;
+        sources.set(raw.path, source);
+      }
     }
     return [{ raw, path: raw.path, key: facts.key, documentKey, facts }];
   });
   const entries = uniqueKeys(read, failures);
   const repeated = repeatedAmong(entries.map((entry) => entry.facts.candidates));
   const context = enrichContext(options, repeated);
-  const repeatedHashes = new Set([...repeated].map(lineHash));
-
-  const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context, session?.items) : undefined;
-  if (session) Object.assign(session, { documents, items: cache });
-  const keys = cache ? cache.keysOf(entries, repeatedHashes) : [];
-  const found: (Item | undefined)[] = cache ? keys.map((key) => cache.get(key)) : [];
-  // The documents to enrich, and apart from them their entries: enrichInWorkers lets go of each document once handed out.
-  const missing: Entry[] = [];
-  const sources: (SourceDocument | undefined)[] = [];
-  entries.forEach((entry, i) => {
-    const source = found[i] ? undefined : ingest(entry.raw);
-    if (source) {
-      missing.push(entry);
-      sources.push(source);
-    }
+  const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context, options.session?.items) : undefined;
+  const keys = cache ? cache.keysOf(entries, new Set([...repeated].map(lineHash))) : [];
+  const jobs: Job[] = [];
+  const keyed = entries.map(({ raw, path }, i): Keyed => {
+    const key = keys[i];
+    const found = key === undefined ? undefined : cache?.get(key);
+    if (found) return { path, key, found };
+    parsed.add(path);
+    const source = sources.get(path);
+    jobs.push(source ? { source } : { raw });
+    return key === undefined ? { path } : { path, key };
   });
-  parsed.clear();
-
-  const threads = Math.min(options.threads ?? defaultThreads(), Math.floor(missing.length / MIN_DOCUMENTS_PER_THREAD));
-  const cached = entries.length - missing.length;
-  const progress = options.onProgress ? (done: number): void => options.onProgress?.(cached + done, entries.length) : undefined;
-  progress?.(0);
-  const outcomes = threads > 1 ? await enrichInWorkers(sources, context, threads, progress) : sources.map((source, i) => (progress?.(i), enrichOutcome(source as SourceDocument, context)));
-
-  const items: Item[] = [];
-  const versions = new Map<Item, string>();
-  const outcomeOf = new Map(missing.map((entry, i) => [entry, outcomes[i] as Outcome]));
-  entries.forEach((entry, i) => {
-    let item = found[i];
-    if (!item) {
-      const outcome = outcomeOf.get(entry);
-      // Not parsed again: its failure is already reported.
-      if (!outcome) return;
-      if ('reason' in outcome) return void failures.push({ path: entry.path, reason: outcome.reason });
-      item = outcome.item;
-      cache?.set(keys[i] as string, item);
-    }
-    items.push(item);
-    if (cache) versions.set(item, keys[i] as string);
-  });
-  const save = (): Promise<unknown> => Promise.all([cache?.save(), documents.save()]);
-  if (session) session.saveLater(save);
-  else await save();
-  const result = catalogItems(items, failures, options, cache ? versions : undefined);
-  const stats = { documents: entries.length, cached, enriched: missing.length, parsed: parsedCount, threads: Math.max(1, threads) };
-  return { ...result, stats };
+  return { keyed, jobs, failures, parsed, context, ...(cache ? { cache } : {}) };
 }
+

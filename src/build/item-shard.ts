@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { deserialize, serialize } from 'node:v8';
-import type { Item } from '../types.js';
+import type { EntityTag, Item } from '../types.js';
 
 /**
  * One shard of the item cache as a file: the items without their bodies
@@ -17,6 +17,48 @@ const MAGIC = Buffer.from('WFI1');
 const PREFIX = MAGIC.length + 4;
 
 type Head = Omit<Item, 'contentHtml' | 'contentText'>;
+
+/**
+ * One copy of the values that many items repeat (section, language, date
+ * source, author, tags): a decoded or cloned item otherwise carries copies of
+ * its own. Shared tags are frozen, as items are never changed once made. The
+ * pool starts over past POOL_LIMIT values, so a server that runs for months
+ * does not keep every tag it has ever seen.
+ */
+class SharedValues {
+  private strings = new Map<string, string>();
+  private tags = new Map<string, EntityTag>();
+
+  head<T extends Head>(head: T): T {
+    if (this.strings.size + this.tags.size > POOL_LIMIT) [this.strings, this.tags] = [new Map(), new Map()];
+    head.section = this.string(head.section);
+    head.language = this.string(head.language);
+    head.dateSource = this.string(head.dateSource);
+    if (head.author !== undefined) head.author = this.string(head.author);
+    head.tags = head.tags.map((tag) => this.tag(tag));
+    return head;
+  }
+
+  private string<S extends string>(value: S): S {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as S;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  private tag(tag: EntityTag): EntityTag {
+    const id = `${tag.kind}\u0000${tag.name}`;
+    let known = this.tags.get(id);
+    if (!known) {
+      known = Object.freeze({ name: tag.name, kind: tag.kind });
+      this.tags.set(id, known);
+    }
+    return known;
+  }
+}
+
+const POOL_LIMIT = 1 << 16;
+const shared = new SharedValues();
 
 interface Stored {
   /** Key, head, and where the body is: offset in the bodies part, bytes of html, bytes of text. */
@@ -69,7 +111,7 @@ export function readItemShard(file: string): Map<string, Item> {
       const stored = deserialize(readExactly(fd, PREFIX, Math.min(headLength, size - PREFIX))) as Stored;
       if (PREFIX + headLength + stored.bodyBytes === size && stored.entries.length > 0) {
         const bodies = new BodyFile(fd, PREFIX + headLength);
-        items = new Map(stored.entries.map(([key, head, offset, html, text]) => [key, new StoredItem(head, { file: bodies, offset, htmlBytes: html, textBytes: text })]));
+        items = new Map(stored.entries.map(([key, head, offset, html, text]) => [key, new StoredItem(shared.head(head), { file: bodies, offset, htmlBytes: html, textBytes: text })]));
       }
     }
   } catch {
@@ -96,6 +138,12 @@ class BodyFile {
   read(offset: number, length: number): Buffer {
     return readExactly(this.fd, this.start + offset, length);
   }
+
+  /** Writes `bytes` at `offset`; the bytes written. */
+  write(bytes: Buffer, offset: number): number {
+    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, this.start + offset + done);
+    return bytes.length;
+  }
 }
 
 function readExactly(fd: number, position: number, length: number): Buffer {
@@ -109,13 +157,49 @@ function readExactly(fd: number, position: number, length: number): Buffer {
   return buffer;
 }
 
-/** Where a stored item's body is, and the body once read. */
+/**
+ * Bodies of the items a build makes, moved to a file as they come (a cold
+ * build of 100k documents made 0.9 GB of them), so that the build holds only
+ * their heads. The file is unlinked as soon as it is open: it takes no space
+ * once the process is gone, even after a crash, and its items read it through
+ * the open descriptor.
+ */
+export class SpilledBodies {
+  private size = 0;
+
+  private constructor(private readonly file: BodyFile) {}
+
+  /** A new spill file in `dir`, a folder of the build cache. */
+  static open(dir: string): SpilledBodies {
+    const path = `${dir}/spill-${process.pid}-${Date.now()}.tmp`;
+    const fd = openSync(path, 'wx+');
+    unlinkSync(path);
+    return new SpilledBodies(new BodyFile(fd, 0));
+  }
+
+  /** The same item, its body written to the file and read from it on use. */
+  hold(item: Item): Item {
+    const { contentHtml, contentText, ...head } = item;
+    const html = Buffer.from(contentHtml);
+    const text = Buffer.from(contentText);
+    const at = { file: this.file, offset: this.size, htmlBytes: html.length, textBytes: text.length };
+    this.size += this.file.write(Buffer.concat([html, text]), this.size);
+    return new StoredItem(shared.head(head), at);
+  }
+}
+
+/** Where a stored item's body is, and the body while something uses it. */
 interface BodyAt {
   file: BodyFile;
   offset: number;
   htmlBytes: number;
   textBytes: number;
-  body?: [html: string, text: string];
+  /**
+   * Weakly held: rendering reads a body for each file that shows the item,
+   * one after another, but a build that renders every file would otherwise
+   * end up holding every body.
+   */
+  body?: WeakRef<[html: string, text: string]>;
 }
 
 const BODY = Symbol('body');
@@ -142,9 +226,11 @@ class StoredItem implements Item {
 }
 
 function bodyOf(at: BodyAt): [string, string] {
-  if (!at.body) {
+  let body = at.body?.deref();
+  if (!body) {
     const bytes = at.file.read(at.offset, at.htmlBytes + at.textBytes);
-    at.body = [bytes.toString('utf8', 0, at.htmlBytes), bytes.toString('utf8', at.htmlBytes)];
+    body = [bytes.toString('utf8', 0, at.htmlBytes), bytes.toString('utf8', at.htmlBytes)];
+    at.body = new WeakRef(body);
   }
-  return at.body;
+  return body;
 }

@@ -2,24 +2,44 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../concurrency.js';
 import { enrichDocument, failureReason, type EnrichContext } from '../enrich-document.js';
-import type { Item, SourceDocument } from '../types.js';
+import { ingestDocument, type IngestEnv } from '../ingest/index.js';
+import type { Item, RawDocument, SourceDocument } from '../types.js';
 
 /** What a worker answers for one document: its item, or why it failed. */
 export type Outcome = { item: Item } | { reason: string };
+
+/**
+ * One document to enrich: parsed already, or raw, for the thread that
+ * enriches it to parse first (a build does not hold every parsed document of
+ * a large corpus); or a document that failed before it reached a thread.
+ */
+export type Job = { source: SourceDocument } | { raw: RawDocument } | { reason: string };
+
+/** What every thread needs besides its jobs: the corpus-wide context, and the environment raw documents are parsed in. */
+export interface ThreadData {
+  context: EnrichContext;
+  env: IngestEnv;
+}
 
 /** Most documents handed to a worker at a time: enough to amortize messaging (about a quarter second of tagging). */
 const BATCH = 16;
 /** Batches a worker holds at once, so it starts the next while its last answer waits for the calling thread. */
 const IN_FLIGHT = 2;
 /**
- * Young-generation size of a worker (V8 makes its semi-spaces a third of it,
- * 32 MB instead of the default 16 MB): tagging allocates many short-lived
- * objects, and in a cold build of 1,000 documents a worker's share of time in
- * the garbage collector went from 8.9 % to 7.1 %.
+ * Young-generation size of a worker, in MB. 96 (semi-spaces of 32 MB) once
+ * took the workers' share of time in the garbage collector from 8.9 % to
+ * 7.1 % in a cold build of 1,000 documents, but each worker then held up to
+ * 64 MB more: cold builds of 2,000 documents peaked at 483-497 MB with 32,
+ * against 553-558 MB with 96, in the same wall time within the noise
+ * (30.2-34.0 s against 30.0-34.7 s).
  */
-const YOUNG_GENERATION_MB = 96;
+const YOUNG_GENERATION_MB = 32;
 
 export interface EnrichInWorkersOptions {
+  /** Hears the running count of documents done. */
+  onDone?: (done: number) => void;
+  /** What to hold of each outcome as it comes back (the build moves bodies to disk); by default the outcome. */
+  keep?: (outcome: Outcome) => Outcome;
   /**
    * Whether the calling thread enriches documents, one at a time between its
    * other events, until the workers have loaded (default). False keeps its
@@ -29,9 +49,20 @@ export interface EnrichInWorkersOptions {
 }
 
 /** One document's outcome; the same function on the calling thread and on a worker. */
-export function enrichOutcome(source: SourceDocument, context: EnrichContext): Outcome {
+export function enrichOutcome(job: Job, { context, env }: ThreadData): Outcome {
+  if ('reason' in job) return job;
   try {
-    return { item: enrichDocument(source, context) };
+    return { item: enrichDocument('source' in job ? job.source : ingestDocument(job.raw, env), context) };
+  } catch (error) {
+    return { reason: failureReason(error) };
+  }
+}
+
+/** A job as a message: a raw document's bytes may be read from disk on use, so they are read here, and a failure to read is its outcome. */
+function portable(job: Job): Job {
+  if (!('raw' in job)) return job;
+  try {
+    return { raw: { ...job.raw, bytes: job.raw.bytes } };
   } catch (error) {
     return { reason: failureReason(error) };
   }
@@ -48,21 +79,15 @@ export function defaultThreads(): number {
  * together. While the workers load (about a second each), the calling thread
  * enriches documents itself rather than wait: once they run, it stops, as its
  * heap holds the whole corpus and it spends twice a worker's share of time in
- * the garbage collector. Outcomes come back in the order of `sources`;
- * `onDone` hears the running count. Each slot of `sources` is emptied once its
- * document is handed out (a worker gets a copy), so a cold build does not hold
- * every parsed document until the last item comes back.
+ * the garbage collector. Outcomes come back in the order of `jobs`. Each slot
+ * of `jobs` is emptied once its document is handed out (a worker gets a
+ * copy), so a cold build does not hold every document until the last item
+ * comes back.
  */
-export async function enrichInWorkers(
-  sources: (SourceDocument | undefined)[],
-  context: EnrichContext,
-  threads: number,
-  onDone?: (done: number) => void,
-  options: EnrichInWorkersOptions = {},
-): Promise<Outcome[]> {
-  const outcomes: Outcome[] = new Array(sources.length);
-  const callingThread = options.callingThread ?? true;
-  const workers = Math.max(1, Math.min(threads, Math.ceil(sources.length / BATCH)));
+export async function enrichInWorkers(jobs: (Job | undefined)[], data: ThreadData, threads: number, options: EnrichInWorkersOptions = {}): Promise<Outcome[]> {
+  const outcomes: Outcome[] = new Array(jobs.length);
+  const { onDone, keep = (outcome: Outcome) => outcome, callingThread = true } = options;
+  const workers = Math.max(1, Math.min(threads, Math.ceil(jobs.length / BATCH)));
   let ready = 0;
   let next = 0;
   let done = 0;
@@ -71,23 +96,23 @@ export async function enrichInWorkers(
     onDone?.(done);
   };
   const take = (): [number, number] => {
-    const size = Math.max(1, Math.min(BATCH, Math.floor((sources.length - next) / (2 * threads))));
+    const size = Math.max(1, Math.min(BATCH, Math.floor((jobs.length - next) / (2 * threads))));
     const start = next;
-    next = Math.min(sources.length, next + size);
+    next = Math.min(jobs.length, next + size);
     return [start, next];
   };
-  const spawn = (): Worker => startWorker(new URL('./enrich-worker.js', import.meta.url), { workerData: context, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  const spawn = (): Worker => startWorker(new URL('./enrich-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = spawn();
       // Start of each batch the worker holds, oldest first: it answers them in order.
       const held: number[] = [];
       const send = (): void => {
-        while (held.length < IN_FLIGHT && next < sources.length) {
+        while (held.length < IN_FLIGHT && next < jobs.length) {
           const [start, end] = take();
           held.push(start);
-          worker.postMessage(sources.slice(start, end));
-          sources.fill(undefined, start, end);
+          worker.postMessage(jobs.slice(start, end).map((job) => portable(job as Job)));
+          jobs.fill(undefined, start, end);
         }
         if (held.length === 0) void worker.terminate().then(() => resolve());
       };
@@ -95,7 +120,7 @@ export async function enrichInWorkers(
       worker.on('message', (batch: Outcome[]) => {
         if (batch.length > 0) {
           const start = held.shift() as number;
-          for (let i = 0; i < batch.length; i++) outcomes[start + i] = batch[i] as Outcome;
+          for (let i = 0; i < batch.length; i++) outcomes[start + i] = keep(batch[i] as Outcome);
           finished(batch.length);
         } else ready++;
         send();
@@ -105,11 +130,11 @@ export async function enrichInWorkers(
   const runHere = (): Promise<void> =>
     new Promise((resolve) => {
       const step = (): void => {
-        if (next >= sources.length || ready === workers) return resolve();
+        if (next >= jobs.length || ready === workers) return resolve();
         const i = next++;
-        const source = sources[i] as SourceDocument;
-        sources[i] = undefined;
-        outcomes[i] = enrichOutcome(source, context);
+        const job = jobs[i] as Job;
+        jobs[i] = undefined;
+        outcomes[i] = keep(enrichOutcome(job, data));
         finished(1);
         // One document at a time, so the workers' answers are handled within a document's time.
         setImmediate(step);
