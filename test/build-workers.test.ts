@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileDigests } from '../src/build/file-digests.js';
+import { readSeeds } from '../src/ingest/read.js';
 import { enrichInWorkers, enrichOutcome, type Job, type Outcome, type ThreadData } from '../src/build/workers.js';
 import { loadRules } from '../src/normalize/index.js';
 import { prepareDocuments } from '../src/pipeline.js';
@@ -67,6 +72,29 @@ describe('enrichInWorkers', () => {
     // Each slot holds what `keep` returned for it, not the outcome.
     expect(there.map((o) => ('reason' in o ? o.reason : '')).sort()).toEqual(kept.map((_, i) => `kept ${i + 1}`).sort());
     expect(kept.map((o) => ('item' in o ? o.item.path : '')).sort()).toEqual(raws.map((r) => r.path));
+  });
+
+  it('fails, and stops every thread, when `keep` throws', async () => {
+    let calls = 0;
+    const keep = (outcome: Outcome): Outcome => {
+      if (++calls === 5) throw new Error('no space left on device');
+      return outcome;
+    };
+    for (const callingThread of [true, false]) {
+      calls = 0;
+      const jobs: (Job | undefined)[] = prepared.sources.map((source) => ({ source }));
+      await expect(enrichInWorkers(jobs, data, 2, { keep, callingThread })).rejects.toThrow('no space left on device');
+      // Nothing more was handed out after the failure.
+      expect(jobs.filter((job) => job !== undefined).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('sends a document read from disk on use (readSeeds with digests) with its bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-workers-'));
+    for (const document of raws.slice(0, 3)) writeFileSync(join(dir, document.path), document.bytes);
+    const read = await readSeeds(dir, undefined, await FileDigests.open(join(dir, '..', `${dir}-cache`)));
+    const outcomes = await enrichInWorkers(read.documents.map((document) => ({ raw: document })), data, 2, { callingThread: false });
+    expect(outcomes.map((o) => ('item' in o ? o.item.title : o.reason))).toEqual(here.slice(0, 3).map((o) => ('item' in o ? o.item.title : o.reason)));
   });
 
   it('reports a document that fails as that document\'s reason, not a crash', async () => {

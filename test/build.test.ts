@@ -1,8 +1,10 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileDigests } from '../src/build/file-digests.js';
 import { buildSite, BuildSession } from '../src/build/index.js';
+import { readSeeds } from '../src/ingest/read.js';
 import { renderSite } from '../src/publish/site.js';
 import { loadRules } from '../src/normalize/index.js';
 import { runPipeline, type PipelineOptions } from '../src/pipeline.js';
@@ -45,6 +47,24 @@ describe('buildSite', () => {
     // Unchanged files are hashed, not parsed.
     expect(warm.stats).toMatchObject({ cached: 60, enriched: 0, parsed: 0 });
     expect(bodies(renderSite(warm.catalog))).toEqual(expected);
+  });
+
+  it('with documents read from disk on use, has the workers parse those whose facts are cached but whose items are not', async () => {
+    const raws = corpus(60);
+    const dir = mkdtempSync(join(tmpdir(), 'wf-build-'));
+    const seeds = join(dir, 'seeds');
+    mkdirSync(seeds);
+    for (const raw of raws) {
+      writeFileSync(join(seeds, raw.path), raw.bytes);
+      utimesSync(join(seeds, raw.path), raw.mtime, raw.mtime);
+    }
+    const cacheDir = join(dir, 'cache');
+    const read = async () => (await readSeeds(seeds, undefined, await FileDigests.open(cacheDir))).documents;
+    await buildSite(await read(), { ...OPTIONS, cacheDir, threads: 2 });
+    rmSync(join(cacheDir, 'items'), { recursive: true });
+    const again = await buildSite(await read(), { ...OPTIONS, cacheDir, threads: 2 });
+    expect(again.stats).toMatchObject({ cached: 0, enriched: 60, parsed: 60, threads: 2 });
+    expect(bodies(renderSite(again.catalog))).toEqual(bodies(runPipeline(raws, OPTIONS).site));
   });
 
   it('in a session, keeps its caches between builds and hashes only documents it has not seen', async () => {

@@ -170,6 +170,7 @@ describe('readSeeds with digests', () => {
     const { first, second, trusted } = await twice(join(root, 'lazy'));
     const [before, after] = [first.documents[0]!, second.documents[0]!];
     expect(trusted).toEqual(['a.txt']);
+    expect(lazy(after)).toBe(true);
     expect(after.digest).toBe(digestOf(Buffer.from('A\n\nBody.')));
     expect(after.digest).toBe(before.digest);
     expect(after.mtime).toEqual(before.mtime);

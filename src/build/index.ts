@@ -1,4 +1,4 @@
-import { ingestDocument, notYetPublished } from '../ingest/index.js';
+import { ingestDocument, notYetPublished, type IngestEnv } from '../ingest/index.js';
 import { repeatedAmong } from '../normalize/boilerplate.js';
 import { attempt, catalogItems, enrichContext, ingestEnv, uniqueKeys, type CatalogResult, type PipelineOptions } from '../pipeline.js';
 import type { EnrichContext } from '../enrich-document.js';
@@ -65,7 +65,7 @@ export interface BuildStats {
   documents: number;
   /** Items taken from the cache. */
   cached: number;
-  /** Items normalized and enriched in this build. */
+  /** Documents handed to enrichment in this build (their items, or why they failed). */
   enriched: number;
   /** Documents parsed in this build: the others were unchanged, and only hashed. */
   parsed: number;
@@ -80,8 +80,9 @@ const MIN_DOCUMENTS_PER_THREAD = 24;
  * their facts to enriching them. A parsed document took about 19 KB of heap
  * (its text twice, as text and as markup), and a cold 100k build that kept
  * all of them peaked at 2.8 GB; keeping 16M characters' worth (about 6,600
- * documents), it still peaked at 1.6 GB as the workers started. Parsing one
- * again costs the worker about 0.4 ms for text and Markdown.
+ * documents), it still peaked at 1.6 GB as the workers started, so it keeps
+ * a quarter of that. Parsing one again costs the worker at most 0.4 ms for
+ * text and Markdown.
  */
 const PARSED_KEPT_CHARACTERS = 1 << 22;
 
@@ -121,7 +122,8 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const failedSave = await session?.flush();
   if (failedSave) throw new Error(`the build cache could not be written: ${(failedSave as Error).message}`);
   const documents = session?.documents ?? (await DocumentCache.open(options.cacheDir));
-  const { keyed, jobs, failures, parsed, context, cache } = keyDocuments(raws, options, documents);
+  const env = ingestEnv(options);
+  const { keyed, jobs, failures, parsed, context, cache } = keyDocuments(raws, options, env, documents);
   if (session) Object.assign(session, { documents, items: cache });
   // A one-shot build writes its document cache now: past keying, nothing needs the facts (120 MB at 100k documents).
   const savingDocuments = session ? undefined : documents.save({ keep: false });
@@ -132,10 +134,11 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const cached = keyed.length - jobs.length;
   const onDone = options.onProgress ? (done: number): void => options.onProgress?.(cached + done, keyed.length) : undefined;
   onDone?.(0);
-  // Each new item's body goes to disk as it comes, so a cold build holds the heads of its items, not their bodies.
-  const spill = cache && jobs.length > 0 ? cache.spill() : undefined;
+  // In a one-shot build, each new item's body goes to disk as it comes, so a cold build holds the heads of
+  // its items, not their bodies. Not in a session: its items outlive the build, and so would their spill files.
+  const spill = cache && !session && jobs.length > 0 ? cache.spill() : undefined;
   const keep = spill ? (outcome: Outcome): Outcome => ('item' in outcome ? { item: spill.hold(outcome.item) } : outcome) : undefined;
-  const data = { context, env: ingestEnv(options) };
+  const data = { context, env };
   const outcomes =
     threads > 1
       ? await enrichInWorkers(jobs, data, threads, { ...(onDone ? { onDone } : {}), ...(keep ? { keep } : {}) })
@@ -179,9 +182,9 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
 function keyDocuments(
   raws: readonly RawDocument[],
   options: BuildOptions,
+  env: IngestEnv,
   documents: DocumentCache,
 ): { keyed: Keyed[]; jobs: Job[]; failures: DocumentFailure[]; parsed: Set<string>; context: EnrichContext; cache?: ItemCache } {
-  const env = ingestEnv(options);
   const failures: DocumentFailure[] = [];
   // Documents parsed for their facts, kept for enrichment while they fit in PARSED_KEPT_CHARACTERS:
   // a miss in the item cache is usually one of them. Past that, the thread that enriches one parses it again.

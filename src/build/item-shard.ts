@@ -110,8 +110,10 @@ export function readItemShard(file: string): Map<string, Item> {
       const headLength = prefix.readUInt32LE(MAGIC.length);
       const stored = deserialize(readExactly(fd, PREFIX, Math.min(headLength, size - PREFIX))) as Stored;
       if (PREFIX + headLength + stored.bodyBytes === size && stored.entries.length > 0) {
+        // Heads first: the descriptor is handed to its closer only once nothing more can throw.
+        const heads = stored.entries.map(([, head]) => shared.head(head));
         const bodies = new BodyFile(fd, PREFIX + headLength);
-        items = new Map(stored.entries.map(([key, head, offset, html, text]) => [key, new StoredItem(shared.head(head), { file: bodies, offset, htmlBytes: html, textBytes: text })]));
+        items = new Map(stored.entries.map(([key, , offset, html, text], i) => [key, new StoredItem(heads[i] as Head, { file: bodies, offset, htmlBytes: html, textBytes: text })]));
       }
     }
   } catch {

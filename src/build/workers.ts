@@ -91,6 +91,8 @@ export async function enrichInWorkers(jobs: (Job | undefined)[], data: ThreadDat
   let ready = 0;
   let next = 0;
   let done = 0;
+  // Set when `keep` failed: no more jobs are handed out, and every thread stops.
+  let stopped = false;
   const finished = (count: number): void => {
     done += count;
     onDone?.(done);
@@ -108,33 +110,45 @@ export async function enrichInWorkers(jobs: (Job | undefined)[], data: ThreadDat
       // Start of each batch the worker holds, oldest first: it answers them in order.
       const held: number[] = [];
       const send = (): void => {
-        while (held.length < IN_FLIGHT && next < jobs.length) {
+        while (!stopped && held.length < IN_FLIGHT && next < jobs.length) {
           const [start, end] = take();
           held.push(start);
           worker.postMessage(jobs.slice(start, end).map((job) => portable(job as Job)));
           jobs.fill(undefined, start, end);
         }
-        if (held.length === 0) void worker.terminate().then(() => resolve());
+        if (held.length === 0 || stopped) void worker.terminate().then(() => resolve());
       };
       // The worker's first message is an empty batch: it has loaded and can take work.
       worker.on('message', (batch: Outcome[]) => {
-        if (batch.length > 0) {
-          const start = held.shift() as number;
-          for (let i = 0; i < batch.length; i++) outcomes[start + i] = keep(batch[i] as Outcome);
-          finished(batch.length);
-        } else ready++;
-        send();
+        try {
+          if (batch.length > 0) {
+            const start = held.shift() as number;
+            for (let i = 0; i < batch.length; i++) outcomes[start + i] = keep(batch[i] as Outcome);
+            finished(batch.length);
+          } else ready++;
+          send();
+        } catch (error) {
+          // `keep` writes to disk: its failure fails the enrichment, not the process.
+          stopped = true;
+          void worker.terminate();
+          reject(error as Error);
+        }
       });
       worker.once('error', reject);
     });
   const runHere = (): Promise<void> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const step = (): void => {
-        if (next >= jobs.length || ready === workers) return resolve();
+        if (stopped || next >= jobs.length || ready === workers) return resolve();
         const i = next++;
         const job = jobs[i] as Job;
         jobs[i] = undefined;
-        outcomes[i] = keep(enrichOutcome(job, data));
+        try {
+          outcomes[i] = keep(enrichOutcome(job, data));
+        } catch (error) {
+          stopped = true;
+          return reject(error as Error);
+        }
         finished(1);
         // One document at a time, so the workers' answers are handled within a document's time.
         setImmediate(step);
