@@ -50,8 +50,8 @@ describe('DocumentCache facts', () => {
     const root = mkdtempSync(join(tmpdir(), 'wf-docs-'));
     const writer = await DocumentCache.open(root);
     const source = ingestDocument(raw('a.txt', STORY));
-    writer.set('k1', source);
-    writer.set('k2', ingestDocument(raw('b.txt', STORY)));
+    writer.set('k1', factsOf(source));
+    writer.set('k2', factsOf(ingestDocument(raw('b.txt', STORY))));
     await writer.save();
     const reader = await DocumentCache.open(root);
     expect(reader.get('k1')).toEqual(factsOf(source));

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileDigests } from '../src/build/file-digests.js';
 import { readSeeds } from '../src/ingest/read.js';
-import { enrichInWorkers, enrichOutcome, type Job, type Outcome, type ThreadData } from '../src/build/workers.js';
+import { factsOf } from '../src/build/documents.js';
+import { runInWorkers, threadOutcome, type FactsOutcome, type Job, type Outcome, type ThreadData } from '../src/build/workers.js';
+import { ingestDocument } from '../src/ingest/index.js';
 import { loadRules } from '../src/normalize/index.js';
 import { prepareDocuments } from '../src/pipeline.js';
 import type { RawDocument } from '../src/types.js';
@@ -14,7 +16,7 @@ function raw(i: number): RawDocument {
   return { path: `${String(i).padStart(3, '0')}.txt`, bytes: Buffer.from(text), mtime: new Date(Date.UTC(2024, 0, 1, 0, i)) };
 }
 
-describe('enrichInWorkers', () => {
+describe('runInWorkers', () => {
   const raws = Array.from({ length: 40 }, (_, i) => raw(i));
   const prepared = prepareDocuments(raws, {
     site: { title: 'T', description: 'D', url: 'http://localhost:3000', author: { name: 'A' } },
@@ -22,12 +24,12 @@ describe('enrichInWorkers', () => {
     rules: loadRules(),
   });
   const data: ThreadData = { context: prepared, env: {} };
-  const here = prepared.sources.map((source) => enrichOutcome({ source }, data));
+  const here = prepared.sources.map((source) => threadOutcome({ source }, data));
 
   it('gives the items the calling thread would, in input order, across several batches and worker threads', async () => {
     const done: number[] = [];
     const jobs: (Job | undefined)[] = prepared.sources.map((source) => ({ source }));
-    const there = await enrichInWorkers(jobs, data, 2, { onDone: (count) => done.push(count), callingThread: false });
+    const there = await runInWorkers(jobs, data, 2, { onDone: (count) => done.push(count), callingThread: false });
     expect(there).toEqual(here);
     // Handed out, so the caller no longer holds them.
     expect(jobs.filter((job) => job !== undefined)).toEqual([]);
@@ -40,7 +42,7 @@ describe('enrichInWorkers', () => {
   it('gives the same items when the calling thread takes documents while the workers start', async () => {
     const done: number[] = [];
     const jobs: (Job | undefined)[] = prepared.sources.map((source) => ({ source }));
-    const there = await enrichInWorkers(jobs, data, 2, { onDone: (count) => done.push(count) });
+    const there = await runInWorkers(jobs, data, 2, { onDone: (count) => done.push(count) });
     expect(there).toEqual(here);
     expect(jobs.filter((job) => job !== undefined)).toEqual([]);
     expect(done.at(-1)).toBe(40);
@@ -48,8 +50,8 @@ describe('enrichInWorkers', () => {
 
   it('parses raw documents where it enriches them, with the same items as parsed ones', async () => {
     const jobs = raws.map((document) => ({ raw: document }));
-    expect(await enrichInWorkers([...jobs], data, 2, { callingThread: false })).toEqual(here);
-    expect(jobs.map((job) => enrichOutcome(job, data))).toEqual(here);
+    expect(await runInWorkers([...jobs], data, 2, { callingThread: false })).toEqual(here);
+    expect(jobs.map((job) => threadOutcome(job, data))).toEqual(here);
   });
 
   it('reports a raw document whose bytes cannot be read as that document\'s reason', async () => {
@@ -59,7 +61,7 @@ describe('enrichInWorkers', () => {
         throw new Error('changed while the build read it; build again');
       },
     }) as RawDocument;
-    const outcomes = await enrichInWorkers([{ raw: unreadable }, { raw: raws[0]! }], data, 2, { callingThread: false });
+    const outcomes = await runInWorkers([{ raw: unreadable }, { raw: raws[0]! }], data, 2, { callingThread: false });
     expect(outcomes[0]).toEqual({ reason: 'changed while the build read it; build again' });
     expect(outcomes[1]).toEqual(here[0]);
   });
@@ -67,11 +69,19 @@ describe('enrichInWorkers', () => {
   it('holds what `keep` makes of each outcome as it comes back', async () => {
     const kept: Outcome[] = [];
     const keep = (outcome: Outcome): Outcome => (kept.push(outcome), { reason: `kept ${kept.length}` });
-    const there = await enrichInWorkers(prepared.sources.map((source) => ({ source })), data, 2, { keep });
+    const there = await runInWorkers(prepared.sources.map((source) => ({ source })), data, 2, { keep });
     expect(kept).toHaveLength(40);
     // Each slot holds what `keep` returned for it, not the outcome.
     expect(there.map((o) => ('reason' in o ? o.reason : '')).sort()).toEqual(kept.map((_, i) => `kept ${i + 1}`).sort());
     expect(kept.map((o) => ('item' in o ? o.item.path : '')).sort()).toEqual(raws.map((r) => r.path));
+  });
+
+  it('parses documents for their facts alone, before the corpus-wide context is known', async () => {
+    const broken = { path: 'empty.txt', mtime: new Date(0), bytes: Buffer.from('\n\n') };
+    const jobs = [...raws, broken].map((document) => ({ factsOf: document }));
+    const there = await runInWorkers<FactsOutcome>([...jobs], { env: {} }, 2, { callingThread: false });
+    expect(there).toEqual([...raws.map((document) => ({ facts: factsOf(ingestDocument(document)) })), { reason: expect.stringMatching(/no title/) }]);
+    expect(jobs.map((job) => threadOutcome(job, { env: {} }))).toEqual(there);
   });
 
   it('fails, and stops every thread, when `keep` throws', async () => {
@@ -83,7 +93,7 @@ describe('enrichInWorkers', () => {
     for (const callingThread of [true, false]) {
       calls = 0;
       const jobs: (Job | undefined)[] = prepared.sources.map((source) => ({ source }));
-      await expect(enrichInWorkers(jobs, data, 2, { keep, callingThread })).rejects.toThrow('no space left on device');
+      await expect(runInWorkers(jobs, data, 2, { keep, callingThread })).rejects.toThrow('no space left on device');
       // Nothing more was handed out after the failure.
       expect(jobs.filter((job) => job !== undefined).length).toBeGreaterThan(0);
     }
@@ -92,8 +102,9 @@ describe('enrichInWorkers', () => {
   it('sends a document read from disk on use (readSeeds with digests) with its bytes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-workers-'));
     for (const document of raws.slice(0, 3)) writeFileSync(join(dir, document.path), document.bytes);
-    const read = await readSeeds(dir, undefined, await FileDigests.open(join(dir, '..', `${dir}-cache`)));
-    const outcomes = await enrichInWorkers(read.documents.map((document) => ({ raw: document })), data, 2, { callingThread: false });
+    // No bytes held: each is read from disk as it is sent.
+    const read = await readSeeds(dir, undefined, await FileDigests.open(`${dir}-cache`), 0);
+    const outcomes = await runInWorkers(read.documents.map((document) => ({ raw: document })), data, 2, { callingThread: false });
     expect(outcomes.map((o) => ('item' in o ? o.item.title : o.reason))).toEqual(here.slice(0, 3).map((o) => ('item' in o ? o.item.title : o.reason)));
   });
 
@@ -104,8 +115,8 @@ describe('enrichInWorkers', () => {
       rules: loadRules(),
     });
     const broken = { source: { ...prepared.sources[0]!, blocks: null as never } };
-    const [outcome] = await enrichInWorkers([broken], { context: prepared, env: {} }, 2, { callingThread: false });
-    expect(outcome).toEqual(enrichOutcome(broken, { context: prepared, env: {} }));
+    const [outcome] = await runInWorkers([broken], { context: prepared, env: {} }, 2, { callingThread: false });
+    expect(outcome).toEqual(threadOutcome(broken, { context: prepared, env: {} }));
     expect(outcome).toHaveProperty('reason');
   });
 });

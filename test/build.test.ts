@@ -59,13 +59,28 @@ describe('buildSite', () => {
       utimesSync(join(seeds, raw.path), raw.mtime, raw.mtime);
     }
     const cacheDir = join(dir, 'cache');
-    const read = async () => (await readSeeds(seeds, undefined, await FileDigests.open(cacheDir))).documents;
+    // No bytes held: each use reads the file.
+    const read = async () => (await readSeeds(seeds, undefined, await FileDigests.open(cacheDir), 0)).documents;
     await buildSite(await read(), { ...OPTIONS, cacheDir, threads: 2 });
     rmSync(join(cacheDir, 'items'), { recursive: true });
     const again = await buildSite(await read(), { ...OPTIONS, cacheDir, threads: 2 });
     expect(again.stats).toMatchObject({ cached: 0, enriched: 60, parsed: 60, threads: 2 });
     expect(bodies(renderSite(again.catalog))).toEqual(bodies(runPipeline(raws, OPTIONS).site));
   });
+
+  it('parses many documents for their facts on worker threads, with the same facts as the calling thread', async () => {
+    const raws = corpus(1000);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wf-build-'));
+    const cold = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
+    expect(cold.stats).toMatchObject({ cached: 0, enriched: 1000, parsed: 1000 });
+    const expected = bodies(runPipeline(raws, OPTIONS).site);
+    expect(bodies(renderSite(cold.catalog))).toEqual(expected);
+    // Facts parsed again on threads key every item as before: all are found in the item cache.
+    rmSync(join(cacheDir, 'documents'), { recursive: true });
+    const again = await buildSite(raws, { ...OPTIONS, cacheDir, threads: 2 });
+    expect(again.stats).toMatchObject({ cached: 1000, enriched: 0, parsed: 1000 });
+    expect(bodies(renderSite(again.catalog))).toEqual(expected);
+  }, 60_000);
 
   it('in a session, keeps its caches between builds and hashes only documents it has not seen', async () => {
     const raws = corpus(30);

@@ -75,9 +75,8 @@ export class DocumentCache {
     return facts;
   }
 
-  /** Records the facts of a document ingested in this build. */
-  set(key: string, source: SourceDocument): DocumentFacts {
-    const facts = factsOf(source);
+  /** Records the facts (factsOf) of a document ingested in this build. */
+  set(key: string, facts: DocumentFacts): DocumentFacts {
     this.used.set(key, facts);
     this.changed = true;
     return facts;

@@ -4,21 +4,29 @@ import { startWorker } from '../concurrency.js';
 import { enrichDocument, failureReason, type EnrichContext } from '../enrich-document.js';
 import { ingestDocument, type IngestEnv } from '../ingest/index.js';
 import type { Item, RawDocument, SourceDocument } from '../types.js';
+import { factsOf, type DocumentFacts } from './documents.js';
 
-/** What a worker answers for one document: its item, or why it failed. */
+/** What a thread answers for a document to enrich: its item, or why it failed. */
 export type Outcome = { item: Item } | { reason: string };
+/** What a thread answers for a document to parse: its facts, or why it failed. */
+export type FactsOutcome = { facts: DocumentFacts } | { reason: string };
 
 /**
- * One document to enrich: parsed already, or raw, for the thread that
- * enriches it to parse first (a build does not hold every parsed document of
- * a large corpus); or a document that failed before it reached a thread.
+ * One document for a thread:
+ * - to enrich: parsed already, or raw, for the thread that enriches it to
+ *   parse first (a build does not hold every parsed document of a large corpus);
+ * - to parse for its facts only (`factsOf`), before the corpus-wide stages;
+ * - or a document that failed before it reached a thread.
  */
-export type Job = { source: SourceDocument } | { raw: RawDocument } | { reason: string };
+export type Job = { source: SourceDocument } | { raw: RawDocument } | { factsOf: RawDocument } | { reason: string };
 
-/** What every thread needs besides its jobs: the corpus-wide context, and the environment raw documents are parsed in. */
+/**
+ * What every thread needs besides its jobs: the environment raw documents
+ * are parsed in, and the corpus-wide context once known (jobs that enrich).
+ */
 export interface ThreadData {
-  context: EnrichContext;
   env: IngestEnv;
+  context?: EnrichContext;
 }
 
 /** Most documents handed to a worker at a time: enough to amortize messaging (about a quarter second of tagging). */
@@ -35,23 +43,25 @@ const IN_FLIGHT = 2;
  */
 const YOUNG_GENERATION_MB = 32;
 
-export interface EnrichInWorkersOptions {
+export interface RunInWorkersOptions<O> {
   /** Hears the running count of documents done. */
   onDone?: (done: number) => void;
   /** What to hold of each outcome as it comes back (the build moves bodies to disk); by default the outcome. */
-  keep?: (outcome: Outcome) => Outcome;
+  keep?: (outcome: O) => O;
   /**
-   * Whether the calling thread enriches documents, one at a time between its
+   * Whether the calling thread takes documents, one at a time between its
    * other events, until the workers have loaded (default). False keeps its
-   * event loop free of tagging.
+   * event loop and its heap free of that work.
    */
   callingThread?: boolean;
 }
 
 /** One document's outcome; the same function on the calling thread and on a worker. */
-export function enrichOutcome(job: Job, { context, env }: ThreadData): Outcome {
+export function threadOutcome(job: Job, { context, env }: ThreadData): Outcome | FactsOutcome {
   if ('reason' in job) return job;
   try {
+    if ('factsOf' in job) return { facts: factsOf(ingestDocument(job.factsOf, env)) };
+    if (!context) throw new Error('a document was sent to be enriched before the corpus-wide context was known');
     return { item: enrichDocument('source' in job ? job.source : ingestDocument(job.raw, env), context) };
   } catch (error) {
     return { reason: failureReason(error) };
@@ -60,9 +70,11 @@ export function enrichOutcome(job: Job, { context, env }: ThreadData): Outcome {
 
 /** A job as a message: a raw document's bytes may be read from disk on use, so they are read here, and a failure to read is its outcome. */
 function portable(job: Job): Job {
-  if (!('raw' in job)) return job;
+  const raw = 'raw' in job ? job.raw : 'factsOf' in job ? job.factsOf : undefined;
+  if (!raw) return job;
   try {
-    return { raw: { ...job.raw, bytes: job.raw.bytes } };
+    const copy = { ...raw, bytes: raw.bytes };
+    return 'raw' in job ? { raw: copy } : { factsOf: copy };
   } catch (error) {
     return { reason: failureReason(error) };
   }
@@ -73,8 +85,9 @@ export function defaultThreads(): number {
 }
 
 /**
- * Normalizes and enriches documents on `threads` worker threads (tagging is
- * CPU-bound and each document is independent), handing out batches as
+ * Runs each job (parsing documents for their facts, or normalizing and
+ * enriching them) on `threads` worker threads (tagging is CPU-bound and each
+ * document is independent), handing out batches as
  * threads free up; batches shrink towards the end so the threads finish
  * together. While the workers load (about a second each), the calling thread
  * enriches documents itself rather than wait: once they run, it stops, as its
@@ -84,9 +97,9 @@ export function defaultThreads(): number {
  * copy), so a cold build does not hold every document until the last item
  * comes back.
  */
-export async function enrichInWorkers(jobs: (Job | undefined)[], data: ThreadData, threads: number, options: EnrichInWorkersOptions = {}): Promise<Outcome[]> {
-  const outcomes: Outcome[] = new Array(jobs.length);
-  const { onDone, keep = (outcome: Outcome) => outcome, callingThread = true } = options;
+export async function runInWorkers<O extends Outcome | FactsOutcome = Outcome>(jobs: (Job | undefined)[], data: ThreadData, threads: number, options: RunInWorkersOptions<O> = {}): Promise<O[]> {
+  const outcomes: O[] = new Array(jobs.length);
+  const { onDone, keep = (outcome: O) => outcome, callingThread = true } = options;
   const workers = Math.max(1, Math.min(threads, Math.ceil(jobs.length / BATCH)));
   let ready = 0;
   let next = 0;
@@ -119,11 +132,11 @@ export async function enrichInWorkers(jobs: (Job | undefined)[], data: ThreadDat
         if (held.length === 0 || stopped) void worker.terminate().then(() => resolve());
       };
       // The worker's first message is an empty batch: it has loaded and can take work.
-      worker.on('message', (batch: Outcome[]) => {
+      worker.on('message', (batch: O[]) => {
         try {
           if (batch.length > 0) {
             const start = held.shift() as number;
-            for (let i = 0; i < batch.length; i++) outcomes[start + i] = keep(batch[i] as Outcome);
+            for (let i = 0; i < batch.length; i++) outcomes[start + i] = keep(batch[i] as O);
             finished(batch.length);
           } else ready++;
           send();
@@ -144,7 +157,7 @@ export async function enrichInWorkers(jobs: (Job | undefined)[], data: ThreadDat
         const job = jobs[i] as Job;
         jobs[i] = undefined;
         try {
-          outcomes[i] = keep(enrichOutcome(job, data));
+          outcomes[i] = keep(threadOutcome(job, data) as O);
         } catch (error) {
           stopped = true;
           return reject(error as Error);

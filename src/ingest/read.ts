@@ -40,8 +40,9 @@ export interface GitSnapshot {
 /**
  * Digests of seeds as last read, by file stat: a file whose stat says it is
  * unchanged is not read (its bytes are read, and checked against the digest,
- * only if the build must parse it). A reading given digests holds no
- * document's bytes: each use reads them again, checked the same way.
+ * only if the build must parse it). A reading given digests holds at most
+ * `heldBytes` of the files it read: each use of the others' bytes reads them
+ * again, checked the same way.
  */
 export interface SeedDigests {
   /** The digest of the file at `path` when these stats show it unchanged since it was read. */
@@ -65,7 +66,7 @@ export interface ReadSince {
  * previous reading (the folder is still listed, so additions and deletions
  * are always seen).
  */
-export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDigests): Promise<ReadResult> {
+export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDigests, heldBytes = HELD_BYTES): Promise<ReadResult> {
   const root = await realpath(dir);
   const listed = await listFiles(root);
   const paths = listed.map((file) => file.path).filter(isDocumentPath).sort();
@@ -74,6 +75,8 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
   const links = new Set(listed.filter((file) => file.link).map((file) => file.path));
   const previous = new Map(since?.previous.documents.map((doc) => [doc.path, doc]));
   const isTouched = since ? touched(since.changed) : () => true;
+  let held = 0;
+  const hold = (size: number): boolean => (held + size <= heldBytes ? ((held += size), true) : false);
   // Documents known unchanged are taken as they are, here; only the rest go through reading (a watcher's rebuild: one or two of 10k).
   const outcomes = new Map<string, { document: RawDocument } | { failure: DocumentFailure }>();
   const toRead = paths.filter((path) => {
@@ -89,7 +92,7 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
     const dirty = history.dirty.has(path);
     try {
       const dates = { ...(commits ? { gitDate: commits.first, gitUpdated: commits.last } : {}), ...(dirty ? { dirty } : {}) };
-      outcomes.set(path, { document: await readDocument(root, path, dates, names, links.has(path), digests) });
+      outcomes.set(path, { document: await readDocument(root, path, dates, names, links.has(path), digests, hold) });
     } catch (error) {
       outcomes.set(path, { failure: { path, reason: readFailure(error) } });
     }
@@ -137,7 +140,15 @@ type GitDates = Pick<RawDocument, 'gitDate' | 'gitUpdated' | 'dirty'>;
  * `listed`: every file the listing found, so sidecars that are not there cost no failed open.
  * `link`: the listing found a symlink (the listing never enters a linked folder, so any other path is real).
  */
-async function readDocument(root: string, path: string, dates: GitDates, listed: ReadonlySet<string>, link: boolean, digests?: SeedDigests): Promise<RawDocument> {
+async function readDocument(
+  root: string,
+  path: string,
+  dates: GitDates,
+  listed: ReadonlySet<string>,
+  link: boolean,
+  digests: SeedDigests | undefined,
+  hold: (size: number) => boolean,
+): Promise<RawDocument> {
   const full = join(root, path);
   const sidecar = hasSidecar(path, listed);
   if (digests && !link && !sidecar) {
@@ -168,9 +179,9 @@ async function readDocument(root: string, path: string, dates: GitDates, listed:
   if (digests && !link && !sidecar) digests.remember(path, info, digest, readAt);
   const meta = sidecar ? await readSidecar(full, sidecar) : undefined;
   const document = { path, digest, mtime: info.mtime, ...dates, ...(meta ? { sidecar: meta } : {}) };
-  // A one-shot build holds no document's bytes: at 100k seeds they were 482 MB, kept from the
-  // reading to the end of the build, when each is parsed once (or not at all, if cached).
-  return digests ? new UnreadDocument(real, document) : { ...document, bytes };
+  // A one-shot build holds at most `heldBytes` of what it read: at 100k seeds the bytes were 482 MB,
+  // kept from the reading to the end of the build, when each is parsed once (or not at all, if cached).
+  return digests ? new UnreadDocument(real, document, hold(bytes.length) ? bytes : undefined) : { ...document, bytes };
 }
 
 /** The digest of a document's bytes (RawDocument.digest). */
@@ -179,25 +190,27 @@ export function digestOf(bytes: Uint8Array): string {
 }
 
 /**
- * A document whose bytes are read from its file on each use, and checked
- * against the digest a reading took; bytes that no longer match (the file
- * changed since) fail that document, not the build. A class, so that 100k of
- * them share one shape and one getter: each with a getter of its own took
- * 650 bytes of heap.
+ * A document whose bytes, unless the reading held them, are read from its
+ * file on each use, and checked against the digest a reading took; bytes
+ * that no longer match (the file changed since) fail that document, not the
+ * build. A class, so that 100k of them share one shape and one getter: each
+ * with a getter of its own took 650 bytes of heap.
  */
 class UnreadDocument implements RawDocument {
   readonly #file: string;
+  readonly #bytes: Buffer | undefined;
   declare path: string;
   declare digest: string;
   declare mtime: Date;
 
-  constructor(file: string, document: Omit<RawDocument, 'bytes'> & { digest: string }) {
+  constructor(file: string, document: Omit<RawDocument, 'bytes'> & { digest: string }, bytes?: Buffer) {
     this.#file = file;
+    this.#bytes = bytes;
     Object.assign(this, document);
   }
 
   get bytes(): Buffer {
-    return readUnchanged(this.#file, this.digest);
+    return this.#bytes ?? readUnchanged(this.#file, this.digest);
   }
 }
 
@@ -219,6 +232,14 @@ function readUnchanged(file: string, digest: string): Buffer {
     closeSync(fd);
   }
 }
+
+/**
+ * Bytes of the files it read that a reading with digests holds (the rest are
+ * read again on use): a corpus of 10k seeds (48 MB) is held whole, as a
+ * document saved while the build runs is then published as it was read,
+ * while 100k seeds (482 MB) are not.
+ */
+const HELD_BYTES = 64 * 1024 * 1024;
 
 const OVER_LIMIT = `over the ${MAX_DOCUMENT_BYTES / 1048576} MB limit for one document`;
 
