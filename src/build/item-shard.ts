@@ -71,7 +71,15 @@ export async function writeItemShard(file: string, items: ReadonlyMap<string, It
   const stored: Stored = { entries: [], bodyBytes: 0 };
   const bodies: Buffer[] = [];
   for (const [key, item] of items) {
-    // For a StoredItem this reads its body through its own shard file, which stays open.
+    if (item instanceof StoredItem) {
+      // Its body's bytes are copied from its own file (a shard, which stays open, or a spill file), not decoded:
+      // writing a cold 100k build's shards decoded 0.9 GB of bodies, and RSS rose by 300 MB while it did.
+      const at = item[BODY];
+      stored.entries.push([key, { ...item }, stored.bodyBytes, at.htmlBytes, at.textBytes]);
+      bodies.push(at.file.read(at.offset, at.htmlBytes + at.textBytes));
+      stored.bodyBytes += at.htmlBytes + at.textBytes;
+      continue;
+    }
     const { contentHtml, contentText, ...head } = item;
     const html = Buffer.from(contentHtml);
     const text = Buffer.from(contentText);
