@@ -193,8 +193,9 @@ export function digestOf(bytes: Uint8Array): string {
  * A document whose bytes, unless the reading held them, are read from its
  * file on each use, and checked against the digest a reading took; bytes
  * that no longer match (the file changed since) fail that document, not the
- * build. A class, so that 100k of them share one shape and one getter: each
- * with a getter of its own took 650 bytes of heap.
+ * build. A class, so that 100k of them share one shape and one getter: with
+ * a getter each, the documents of a 100k reading took 65 MB of heap (650
+ * bytes a document; as this class, 4 MB at 10k).
  */
 class UnreadDocument implements RawDocument {
   readonly #file: string;
