@@ -6,7 +6,7 @@ import type { DocumentFailure, Item, RawDocument, SourceDocument } from '../type
 import { RenderKeyMemo } from '../publish/render-keys.js';
 import { ItemCache } from './cache.js';
 import { DocumentCache, factsOf, lineHash, type DocumentFacts } from './documents.js';
-import { defaultThreads, runInWorkers, threadOutcome, type FactsOutcome, type Job, type Outcome } from './workers.js';
+import { defaultThreads, runInWorkers, type FactsOutcome, type Job, type Outcome } from './workers.js';
 
 export interface BuildOptions extends PipelineOptions {
   /** Folder of the content-hash item cache (e.g. ".wirefeed-cache"); none means every document is enriched. */
@@ -149,14 +149,7 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const spill = cache && !session && jobs.length > 0 ? cache.spill() : undefined;
   const keep = spill ? (outcome: Outcome): Outcome => ('item' in outcome ? { item: spill.hold(outcome.item) } : outcome) : undefined;
   const data = { context, env };
-  const outcomes =
-    threads > 1
-      ? await runInWorkers(jobs, data, threads, { ...(onDone ? { onDone } : {}), ...(keep ? { keep } : {}) })
-      : jobs.map((job, i) => {
-          onDone?.(i);
-          const outcome = threadOutcome(job, data) as Outcome;
-          return keep ? keep(outcome) : outcome;
-        });
+  const outcomes = await runInWorkers(jobs, data, threads, { ...(onDone ? { onDone } : {}), ...(keep ? { keep } : {}) });
 
   const items: Item[] = [];
   const versions = new Map<Item, string>();

@@ -60,6 +60,12 @@ class SharedValues {
 const POOL_LIMIT = 1 << 16;
 const shared = new SharedValues();
 
+/** An item's head apart from its body, encoded as the files store it. */
+function splitBody(item: Item): { head: Head; html: Buffer; text: Buffer } {
+  const { contentHtml, contentText, ...head } = item;
+  return { head, html: Buffer.from(contentHtml), text: Buffer.from(contentText) };
+}
+
 interface Stored {
   /** Key, head, and where the body is: offset in the bodies part, bytes of html, bytes of text. */
   entries: [key: string, head: Head, offset: number, htmlBytes: number, textBytes: number][];
@@ -80,9 +86,7 @@ export async function writeItemShard(file: string, items: ReadonlyMap<string, It
       stored.bodyBytes += at.htmlBytes + at.textBytes;
       continue;
     }
-    const { contentHtml, contentText, ...head } = item;
-    const html = Buffer.from(contentHtml);
-    const text = Buffer.from(contentText);
+    const { head, html, text } = splitBody(item);
     stored.entries.push([key, head, stored.bodyBytes, html.length, text.length]);
     bodies.push(html, text);
     stored.bodyBytes += html.length + text.length;
@@ -189,9 +193,7 @@ export class SpilledBodies {
 
   /** The same item, its body written to the file and read from it on use. */
   hold(item: Item): Item {
-    const { contentHtml, contentText, ...head } = item;
-    const html = Buffer.from(contentHtml);
-    const text = Buffer.from(contentText);
+    const { head, html, text } = splitBody(item);
     const at = { file: this.file, offset: this.size, htmlBytes: html.length, textBytes: text.length };
     this.size += this.file.write(Buffer.concat([html, text]), this.size);
     return new StoredItem(shared.head(head), at);

@@ -87,7 +87,8 @@ export function defaultThreads(): number {
 /**
  * Runs each job (parsing documents for their facts, or normalizing and
  * enriching them) on `threads` worker threads (tagging is CPU-bound and each
- * document is independent), handing out batches as
+ * document is independent), or with one thread or fewer on the calling
+ * thread alone, a document between its other events; handing out batches as
  * threads free up; batches shrink towards the end so the threads finish
  * together. While the workers load (about a second each), the calling thread
  * enriches documents itself rather than wait: once they run, it stops, as its
@@ -100,7 +101,8 @@ export function defaultThreads(): number {
 export async function runInWorkers<O extends Outcome | FactsOutcome = Outcome>(jobs: (Job | undefined)[], data: ThreadData, threads: number, options: RunInWorkersOptions<O> = {}): Promise<O[]> {
   const outcomes: O[] = new Array(jobs.length);
   const { onDone, keep = (outcome: O) => outcome, callingThread = true } = options;
-  const workers = Math.max(1, Math.min(threads, Math.ceil(jobs.length / BATCH)));
+  // One thread or fewer: the calling thread does every job.
+  const workers = threads > 1 ? Math.max(1, Math.min(threads, Math.ceil(jobs.length / BATCH))) : 0;
   let ready = 0;
   let next = 0;
   let done = 0;
@@ -152,7 +154,7 @@ export async function runInWorkers<O extends Outcome | FactsOutcome = Outcome>(j
   const runHere = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const step = (): void => {
-        if (stopped || next >= jobs.length || ready === workers) return resolve();
+        if (stopped || next >= jobs.length || (workers > 0 && ready === workers)) return resolve();
         const i = next++;
         const job = jobs[i] as Job;
         jobs[i] = undefined;
@@ -168,6 +170,6 @@ export async function runInWorkers<O extends Outcome | FactsOutcome = Outcome>(j
       };
       step();
     });
-  await Promise.all([...Array.from({ length: workers }, runWorker), ...(callingThread ? [runHere()] : [])]);
+  await Promise.all([...Array.from({ length: workers }, runWorker), ...(callingThread || workers === 0 ? [runHere()] : [])]);
   return outcomes;
 }
