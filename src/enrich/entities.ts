@@ -1,6 +1,7 @@
 import type nlpModule from 'compromise';
 import { loadOnUse } from '../load-on-use.js';
 import type { EntityTag } from '../types.js';
+import { sweep } from './sweep.js';
 
 // "About ten": enough for the actors of a news story, few enough to stay meaningful as feed categories.
 export const MAX_ENTITY_TAGS = 12;
@@ -25,6 +26,9 @@ const FUNCTION_WORD_CLASSES = new Set(['Determiner', 'Pronoun', 'Possessive', 'P
 function tagger(): Tagger {
   if (loaded) return loaded;
   const nlp = compromise();
+  // The post-tagger's sweep of its ~570 patterns was two thirds of tagging time; ours finds the same matches
+  // with less work (tagging 400 articles: 2.9 s of CPU instead of 3.9 s).
+  nlp.plugin({ methods: { one: { bulkMatch: sweep } } });
   // The parse ends with the chunker (noun and verb phrases), which people(), places() and
   // organizations() never read: the same matches without it, in less time. nlp.tokenize has
   // already run the hooks that come before the lexicon.
