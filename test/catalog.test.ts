@@ -58,4 +58,23 @@ describe('buildCatalog', () => {
     expect(moved.contentHtml).toBe('<p>Lazy.</p>');
     expect(reads).toBe(1);
   });
+  it('spaces many items sharing one inferred date down one second each, around the dates already taken', () => {
+    const shared = day(5).getTime();
+    const second = (n: number): Date => new Date(shared - n * 1000);
+    const key = (n: number): string => `k${String(n).padStart(5, '0')}`;
+    const items = Array.from({ length: 20_000 }, (_, n) => makeItem(key(n), { published: day(5), dateSource: 'mtime' }));
+    // Declared dates keep their place and are stepped over; an item of another date keeps its own when it is free.
+    items.push(makeItem('declared', { path: 'a0-declared', published: second(2) }));
+    items.push(makeItem('free', { path: 'zz-free', published: second(30_000), dateSource: 'mtime' }));
+    items.push(makeItem('stepped', { path: 'zz-stepped', published: second(10), dateSource: 'mtime' }));
+    const dates = new Map(buildCatalog(SITE, items, { limit: 0 }).items.map((i) => [i.key, i.published.getTime()]));
+    expect(dates.get('declared')).toBe(second(2).getTime());
+    expect(dates.get(key(0))).toBe(shared);
+    expect(dates.get(key(1))).toBe(second(1).getTime());
+    expect(dates.get(key(2))).toBe(second(3).getTime());
+    expect(dates.get(key(19_999))).toBe(second(20_000).getTime());
+    expect(dates.get('free')).toBe(second(30_000).getTime());
+    expect(dates.get('stepped')).toBe(second(20_001).getTime());
+    expect(new Set(dates.values()).size).toBe(dates.size);
+  });
 });

@@ -165,14 +165,25 @@ function feedsOf(title: string, description: string, base: string, newestFirst: 
 function spreadSharedDates(items: readonly Item[]): Item[] {
   const byPath = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const taken = new Set<number>();
-  return byPath.map((item) => {
-    let time = item.published.getTime();
-    if (item.dateSource === 'declared' || !taken.has(time)) {
-      taken.add(time);
-      return item;
+  // For a taken time, a time at or below it from which to look further down: every second between
+  // is taken. Without it, n items sharing one date (a git checkout's mtimes) took n²/2 steps:
+  // 2.3 s of a 10k watch rebuild.
+  const below = new Map<number, number>();
+  const free = (time: number): number => {
+    const passed: number[] = [];
+    let t = time;
+    while (taken.has(t)) {
+      passed.push(t);
+      t = below.get(t) ?? t - 1000;
     }
-    while (taken.has(time)) time -= 1000;
+    for (const each of passed) below.set(each, t);
+    return t;
+  };
+  return byPath.map((item) => {
+    const declared = item.published.getTime();
+    const time = item.dateSource === 'declared' ? declared : free(declared);
     taken.add(time);
+    if (time === declared) return item;
     const published = new Date(time);
     const updated = item.updated.getTime() === item.published.getTime() ? published : item.updated;
     return redated(item, published, updated);
@@ -182,11 +193,20 @@ function spreadSharedDates(items: readonly Item[]): Item[] {
 /**
  * A copy of `item` with other dates. It keeps the item's prototype and
  * accessors rather than reading them: an item from the build cache reads its
- * body from disk on first use, which a spread would force.
+ * body from disk on first use, which a spread would force. Plain fields are
+ * assigned, not defined: a copy made from all its descriptors is a slow
+ * dictionary-mode object, and 8,000 of them took 90 ms against 13 ms.
  */
 function redated(item: Item, published: Date, updated: Date): Item {
-  const copy = Object.create(Object.getPrototypeOf(item) as object, Object.getOwnPropertyDescriptors(item)) as Item;
-  return Object.assign(copy, { published, updated });
+  const prototype = Object.getPrototypeOf(item) as object;
+  const copy = Object.create(prototype) as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(item)) {
+    const field = Object.getOwnPropertyDescriptor(item, key)!;
+    // Assigning would run a setter of the prototype's, or fail on its getter: those are defined.
+    if (field.enumerable && field.writable && !(key in prototype)) copy[key] = field.value;
+    else Object.defineProperty(copy, key, field);
+  }
+  return Object.assign(copy, { published, updated }) as unknown as Item;
 }
 
 function newest(items: readonly Item[]): Date | undefined {
