@@ -1,6 +1,6 @@
-import { statSync, watch, type FSWatcher } from 'node:fs';
-import { sep } from 'node:path';
+import { statSync } from 'node:fs';
 import type { DocumentFailure, RawDocument } from '../types.js';
+import { watchTree } from './watch-tree.js';
 
 /**
  * Remembers the last version of each document that built, so that a rebuild
@@ -62,7 +62,7 @@ export interface Watcher {
 export function watchSeeds(options: WatchOptions): Watcher {
   const debounceMs = options.debounceMs ?? 25;
   const retryMs = options.retryMs ?? 1000;
-  let watcher: FSWatcher | undefined;
+  let watcher: { close(): void } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -113,9 +113,9 @@ export function watchSeeds(options: WatchOptions): Watcher {
         settle();
       });
   };
-  const heard = (_event: string, name: string | Buffer | null): void => {
-    if (name === null) changed = undefined;
-    else changed?.add(String(name).split(sep).join('/'));
+  const heard = (path: string | null): void => {
+    if (path === null) changed = undefined;
+    else changed?.add(path);
     schedule();
   };
   const schedule = (): void => {
@@ -130,17 +130,16 @@ export function watchSeeds(options: WatchOptions): Watcher {
     try {
       // fs.watch also watches a file: a path that is not a folder (yet) is waited for.
       if (id === undefined) throw new Error('not a folder');
-      watcher = watch(options.dir, { recursive: true }, heard);
+      watcher = watchTree(options.dir, heard, (error) => {
+        options.onError(`stopped watching ${options.dir}: ${error.message}; retrying`);
+        rearm();
+      });
       watched = id;
     } catch {
       // Not there (yet): try again later, quietly; the failed rebuild has already said why.
       retry = setTimeout(restart, retryMs);
       return;
     }
-    watcher.on('error', (error) => {
-      options.onError(`stopped watching ${options.dir}: ${error.message}; retrying`);
-      rearm();
-    });
   };
   const rearm = (): void => {
     watcher?.close();
