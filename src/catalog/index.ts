@@ -167,7 +167,7 @@ function spreadSharedDates(items: readonly Item[]): Item[] {
   const taken = new Set<number>();
   // For a taken time, a time at or below it from which to look further down: every second between
   // is taken. Without it, n items sharing one date (a git checkout's mtimes) took n²/2 steps:
-  // 2.3 s of a 10k watch rebuild.
+  // at 8,000 such seeds of 10k, about half a second of each watch rebuild.
   const below = new Map<number, number>();
   const free = (time: number): number => {
     const passed: number[] = [];
