@@ -3,6 +3,7 @@ import { buildCatalog, compareItems } from '../src/catalog/index.js';
 import { makeItem, SITE } from './support/items.js';
 
 const day = (d: number): Date => new Date(Date.UTC(2024, 0, d));
+const BODY = Symbol('body');
 
 describe('buildCatalog', () => {
   const items = [
@@ -47,7 +48,8 @@ describe('buildCatalog', () => {
     }
     const lazy = (key: string): ReturnType<typeof makeItem> => {
       const { contentHtml: _html, ...fields } = makeItem(key, { published: day(5), dateSource: 'mtime' });
-      return Object.assign(new LazyItem(), fields) as ReturnType<typeof makeItem>;
+      // Like the cache's items too: where the body is, a non-enumerable symbol property.
+      return Object.defineProperty(Object.assign(new LazyItem(), fields), BODY, { value: key }) as ReturnType<typeof makeItem>;
     };
     const catalog = buildCatalog(SITE, [lazy('b'), lazy('a'), makeItem('c', { published: day(5) })], { limit: 0 });
     const second = (n: number): Date => new Date(day(5).getTime() - n * 1000);
@@ -57,6 +59,9 @@ describe('buildCatalog', () => {
     expect(moved.updated).toEqual(second(1));
     expect(moved.contentHtml).toBe('<p>Lazy.</p>');
     expect(reads).toBe(1);
+    expect(moved).toBeInstanceOf(LazyItem);
+    expect((moved as unknown as Record<symbol, string>)[BODY]).toBe('b');
+    expect(Object.keys(moved)).not.toContain(BODY);
   });
   it('spaces many items sharing one inferred date down one second each, around the dates already taken', () => {
     const shared = day(5).getTime();

@@ -49,6 +49,8 @@ describe('sweep', () => {
         { match: '[#ProperNoun] said', group: 0, ifNo: ['city'], tag: 'Actor' },
         { match: 'the #Adjective? #Noun', tag: 'Noun' },
         { match: '.', tag: 'Term' },
+        // The same pattern twice: the library keeps the first.
+        { match: '#Person', tag: 'Singular' },
       ],
       nlp.world(),
     );

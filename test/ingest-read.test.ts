@@ -129,6 +129,18 @@ describe('readSeeds', () => {
     // Without what changed, everything is read.
     expect(Buffer.from(byPath(await readSeeds(dir)).get('c.txt')!.bytes).toString()).toContain('C unheard');
   });
+
+  it('with what changed since a reading, reads a linked document again even when only its target was named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-read-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'real.md'), '# Real\n\nFirst.');
+    symlinkSync('src/real.md', join(dir, 'link.md'));
+    const first = await readSeeds(dir);
+    writeFileSync(join(dir, 'src', 'real.md'), '# Real\n\nSecond.');
+    // A folder watcher hears the target's folder, not the link.
+    const second = await readSeeds(dir, { previous: first, changed: new Set(['src/real.md']) });
+    expect(Buffer.from(second.documents.find((d) => d.path === 'link.md')!.bytes).toString()).toContain('Second');
+  });
 });
 
 describe('readSeeds with digests', () => {

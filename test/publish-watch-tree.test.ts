@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,45 @@ describe('watchTree', () => {
     await wait(50);
     writeFileSync(join(root, 'new', 'deeper', 'y.txt'), 'Y');
     await until('new/deeper/y.txt');
+  });
+
+  it('watches a folder replaced at once, or another moved into its place, and not the one moved away', async () => {
+    const { root, heard, until } = watched((dir) => {
+      mkdirSync(join(dir, 'world'));
+      mkdirSync(join(dir, 'next'));
+    });
+    // Deleted and made again before the watcher hears of it.
+    rmSync(join(root, 'world'), { recursive: true });
+    mkdirSync(join(root, 'world'));
+    await until('world');
+    await wait(50);
+    writeFileSync(join(root, 'world', 'a.md'), 'A');
+    await until('world/a.md');
+    // Swapped: the old folder moves away, another takes its name.
+    renameSync(join(root, 'world'), join(root, 'world-old'));
+    renameSync(join(root, 'next'), join(root, 'world'));
+    await until('world-old');
+    await wait(50);
+    heard.length = 0;
+    writeFileSync(join(root, 'world', 'c.md'), 'C');
+    await until('world/c.md');
+    writeFileSync(join(root, 'world-old', 'd.md'), 'D');
+    await until('world-old/d.md');
+    expect(heard).not.toContain('world/d.md');
+  });
+
+  it('does not follow a link to a folder, as the seeds reader does not', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'wirefeed-watch-tree-outside-'));
+    mkdirSync(join(outside, 'deep'));
+    const { root, heard, until } = watched();
+    symlinkSync(outside, join(root, 'linked'));
+    await until('linked');
+    writeFileSync(join(outside, 'deep', 'x.txt'), 'X');
+    writeFileSync(join(root, 'seen.txt'), 'S');
+    await until('seen.txt');
+    await wait(50);
+    expect(heard.filter((path) => path?.startsWith('linked/'))).toEqual([]);
+    rmSync(outside, { recursive: true });
   });
 
   it('does not watch hidden folders, which the seeds reader skips', async () => {

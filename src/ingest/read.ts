@@ -81,7 +81,8 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
   const outcomes = new Map<string, { document: RawDocument } | { failure: DocumentFailure }>();
   const toRead = paths.filter((path) => {
     const known = previous.get(path);
-    if (known && !isTouched(path) && sameHistory(known, history.files.get(path), history.dirty.has(path))) {
+    // A link is read again every time: its target can change without the watcher naming the link (links are few).
+    if (known && !isTouched(path) && !links.has(path) && sameHistory(known, history.files.get(path), history.dirty.has(path))) {
       outcomes.set(path, { document: known });
       return false;
     }

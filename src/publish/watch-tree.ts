@@ -1,5 +1,5 @@
-import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { basename, join } from 'node:path';
 
 /**
  * Watches a folder and its sub-folders with one watcher per folder, and
@@ -13,9 +13,12 @@ import { join } from 'node:path';
  * inotify limit of some systems (8,192). A folder's watcher hears its files'
  * changes.
  *
- * Hidden folders are not watched, as the seeds reader does not read them. A
- * folder that appears is watched and reported (a change under a folder is a
- * change of each file in it); one that goes is reported and let go.
+ * Hidden folders and links to folders are not watched, as the seeds reader
+ * does not read them. A folder that appears is watched and reported (a change
+ * under a folder is a change of each file in it); one that goes is reported
+ * and let go; one that comes back, or another moved in its place, is watched
+ * anew. A sub-folder that cannot be watched (the system's limit reached) is
+ * an error for the caller, as the root's are.
  */
 export function watchTree(root: string, heard: (path: string | null) => void, failed: (error: Error) => void): { close(): void } {
   const watchers = new Map<string, FSWatcher>();
@@ -32,16 +35,24 @@ export function watchTree(root: string, heard: (path: string | null) => void, fa
   const add = (folder: string): void => {
     if (closed || watchers.has(folder)) return;
     const watcher = watch(join(root, folder), (_event, name) => {
+      if (closed) return;
       if (name === null) return heard(null);
+      // A folder's watcher names the folder itself when it is deleted, moved or changed: the
+      // root's cannot say what changed (read everything), a sub-folder's changed as a whole.
+      if (String(name) === basename(join(root, folder))) heard(folder === '' ? null : folder);
       const path = folder === '' ? String(name) : `${folder}/${String(name)}`;
+      // A folder deleted, replaced or moved away: its watcher follows the old one, so it goes,
+      // and whatever folder is there now is watched afresh.
+      if (watchers.has(path)) unwatch(path);
       if (isFolder(path)) addTree(path);
-      else if (watchers.has(path)) unwatch(path);
       heard(path);
     });
     watcher.on('error', (error) => {
-      // The root's watcher failing is the caller's to handle; a sub-folder's goes with its folder.
-      if (folder === '') failed(error);
-      else unwatch(folder);
+      if (folder === '') return failed(error);
+      // A sub-folder's watcher that fails is watched again if the folder is still there; either way it is read again.
+      unwatch(folder);
+      if (isFolder(folder)) addTree(folder);
+      heard(folder);
     });
     watchers.set(folder, watcher);
   };
@@ -52,14 +63,19 @@ export function watchTree(root: string, heard: (path: string | null) => void, fa
         if (entry.isDirectory() && !entry.name.startsWith('.')) addTree(folder === '' ? entry.name : `${folder}/${entry.name}`);
       }
     } catch (error) {
-      // A sub-folder gone before it could be watched was reported by its parent; the root must be there.
+      // The root must be there. A sub-folder gone before it could be watched was reported by its
+      // parent; any other failure (the system's limit of watchers reached) is told, after this call
+      // returns, so the caller can give up and try again.
       if (folder === '') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') process.nextTick(() => closed || failed(error as Error));
     }
   };
+  // Not through links: the seeds reader does not enter linked folders either.
   const isFolder = (path: string): boolean => {
     if (path.split('/').some((part) => part.startsWith('.'))) return false;
     try {
-      return statSync(join(root, path)).isDirectory();
+      return lstatSync(join(root, path)).isDirectory();
     } catch {
       return false;
     }
