@@ -34,17 +34,21 @@ export function watchTree(root: string, heard: (path: string | null) => void, fa
   };
   const add = (folder: string): void => {
     if (closed || watchers.has(folder)) return;
-    const watcher = watch(join(root, folder), (_event, name) => {
+    const own = basename(join(root, folder));
+    const watcher = watch(join(root, folder), (event, name) => {
       if (closed) return;
       if (name === null) return heard(null);
       // A folder's watcher names the folder itself when it is deleted, moved or changed: the
       // root's cannot say what changed (read everything), a sub-folder's changed as a whole.
-      if (String(name) === basename(join(root, folder))) heard(folder === '' ? null : folder);
+      if (String(name) === own) heard(folder === '' ? null : folder);
       const path = folder === '' ? String(name) : `${folder}/${String(name)}`;
+      // Only a 'rename' (made, deleted, moved) can bring or take a folder, so an edit costs no stat.
       // A folder deleted, replaced or moved away: its watcher follows the old one, so it goes,
       // and whatever folder is there now is watched afresh.
-      if (watchers.has(path)) unwatch(path);
-      if (isFolder(path)) addTree(path);
+      if (event === 'rename') {
+        if (watchers.has(path)) unwatch(path);
+        if (isFolder(path)) addTree(path);
+      }
       heard(path);
     });
     watcher.on('error', (error) => {
