@@ -1,4 +1,4 @@
-import { buildCatalog, type Catalog, type Site } from './catalog/index.js';
+import { buildCatalog, type Catalog, type CatalogMemo, type Site } from './catalog/index.js';
 import { enrichDocument, failureReason, type EnrichContext } from './enrich-document.js';
 import type { EnrichOptions } from './enrich/index.js';
 import { majorityLanguage } from './enrich/language.js';
@@ -96,9 +96,9 @@ export function publishItems(items: Item[], failures: DocumentFailure[], options
  * The catalog alone: the static export renders the files from it one at a
  * time (planSite), rather than holding the whole rendered site.
  */
-export function catalogItems(items: Item[], failures: DocumentFailure[], options: PipelineOptions, versions?: ItemVersions): CatalogResult {
+export function catalogItems(items: Item[], failures: DocumentFailure[], options: PipelineOptions, versions?: ItemVersions, memo?: CatalogMemo): CatalogResult {
   const language = options.site.language ?? majorityLanguage(items.map((item) => item.language), options.enrich?.defaultLanguage ?? 'en');
-  const catalog = buildCatalog({ ...options.site, language }, items, { limit: options.limit, gone: (options.deleted ?? []).map(keyFromPath) });
+  const catalog = buildCatalog({ ...options.site, language }, items, { limit: options.limit, gone: (options.deleted ?? []).map(keyFromPath), ...(memo ? { memo } : {}) });
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { catalog, failures, ...(versions ? { versions: catalogVersions(catalog, items, versions) } : {}) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, compareItems } from '../src/catalog/index.js';
+import { buildCatalog, CatalogMemo, compareItems } from '../src/catalog/index.js';
 import { makeItem, SITE } from './support/items.js';
 
 const day = (d: number): Date => new Date(Date.UTC(2024, 0, d));
@@ -81,5 +81,56 @@ describe('buildCatalog', () => {
     expect(dates.get('free')).toBe(second(30_000).getTime());
     expect(dates.get('stepped')).toBe(second(20_001).getTime());
     expect(new Set(dates.values()).size).toBe(dates.size);
+  });
+});
+
+describe('CatalogMemo', () => {
+  const items = Array.from({ length: 6 }, (_, n) =>
+    makeItem(`k${n}`, { published: day(n + 1), section: n % 2 ? 'World' : 'Sport', tags: n < 3 ? [{ name: 'Geneva', kind: 'place' }] : [] }),
+  );
+  const edited = items.map((item) => (item.key === 'k1' ? { ...item, summary: 'A corrected summary.' } : item));
+  const named = (groups: { name: string }[], name: string) => groups.find((group) => group.name === name);
+
+  it('keeps the groups whose items are the same objects in the same order, and builds what a build without it builds', () => {
+    const memo = new CatalogMemo();
+    const first = buildCatalog(SITE, items, { limit: 2, memo });
+    const second = buildCatalog(SITE, edited, { limit: 2, memo });
+    expect(second).toEqual(buildCatalog(SITE, edited, { limit: 2 }));
+    // k1 is in World and Geneva, and in the home group: those are made again, Sport is kept, feeds and all.
+    expect(named(second.sections, 'Sport')).toBe(named(first.sections, 'Sport'));
+    expect(named(second.sections, 'World')).not.toBe(named(first.sections, 'World'));
+    expect(named(second.tags, 'Geneva')).not.toBe(named(first.tags, 'Geneva'));
+    expect(second.home).not.toBe(first.home);
+    const third = buildCatalog(SITE, edited, { limit: 2, memo });
+    expect(third.home).toBe(second.home);
+    expect(third.main).toBe(second.main);
+  });
+
+  it('keeps no group made with another feed size, site title or description', () => {
+    for (const [site, limit] of [
+      [SITE, 3],
+      [{ ...SITE, title: 'Renamed' }, 2],
+      [{ ...SITE, description: 'Redescribed' }, 2],
+    ] as const) {
+      const memo = new CatalogMemo();
+      const first = buildCatalog(SITE, items, { limit: 2, memo });
+      const second = buildCatalog(site, items, { limit, memo });
+      expect(second).toEqual(buildCatalog(site, items, { limit }));
+      expect(named(second.sections, 'Sport')).not.toBe(named(first.sections, 'Sport'));
+    }
+  });
+
+  it('keeps the copy of an item whose shared date moves as it did, and makes one when it moves elsewhere', () => {
+    const shared = [makeItem('a', { published: day(5), dateSource: 'mtime' }), makeItem('b', { published: day(5), dateSource: 'mtime' })];
+    const memo = new CatalogMemo();
+    const moved = (catalog: ReturnType<typeof buildCatalog>) => catalog.items.find((item) => item.key === 'b')!;
+    const first = moved(buildCatalog(SITE, shared, { limit: 0, memo }));
+    expect(first).not.toBe(shared[1]);
+    expect(moved(buildCatalog(SITE, shared, { limit: 0, memo }))).toBe(first);
+    // A declared date (read first, in path order) takes b's second: b moves one more second down.
+    const taken = [...shared, makeItem('declared', { path: '0-declared', published: new Date(day(5).getTime() - 1000) })];
+    const again = moved(buildCatalog(SITE, taken, { limit: 0, memo }));
+    expect(again.published).toEqual(new Date(day(5).getTime() - 2000));
+    expect(again).toEqual(moved(buildCatalog(SITE, taken, { limit: 0 })));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { buildCatalog, type Catalog, type Site } from '../src/catalog/index.js';
+import { buildCatalog, CatalogMemo, type Catalog, type Site } from '../src/catalog/index.js';
 import type { Item } from '../src/types.js';
 import { planSite, precompress, renderSite, type PlannedResource } from '../src/publish/site.js';
 import { RenderKeyMemo } from '../src/publish/render-keys.js';
@@ -89,20 +89,49 @@ describe('rendering only what changed (versions and previous)', () => {
     makeItem('c', { section: 'World', tags: [{ name: 'Geneva', kind: 'place' }, { name: 'NATO', kind: 'organization' }], published: day(3), updated: day(3) }),
     makeItem('d', { section: 'Business', tags: [], published: day(4), updated: day(4) }),
   ];
-  const catalog = (items: Item[], options: { limit?: number; site?: Site } = {}) => buildCatalog(options.site ?? SITE, items, { limit: options.limit ?? 2 });
+  const catalog = (items: Item[], options: { limit?: number; site?: Site; memo?: CatalogMemo } = {}) =>
+    buildCatalog(options.site ?? SITE, items, { limit: options.limit ?? 2, ...(options.memo ? { memo: options.memo } : {}) });
   const before = catalog(base);
   const previous = renderSite(before, { versions: versionsOf(before) });
 
-  const changes: [string, Catalog][] = [
-    ['one item edited', catalog(base.map((item) => (item.key === 'b' ? { ...item, summary: 'A corrected summary.' } : item)))],
-    ['the author renamed', catalog(base, { site: { ...SITE, author: { name: 'Someone Else' } } })],
-    ['an item added (archives shift)', catalog([...base, makeItem('e', { section: 'World', published: day(5), updated: day(5) })])],
-    ['an item deleted', catalog(base.filter((item) => item.key !== 'c'))],
-    ['an item moved to a new section (the section navigation changes)', catalog(base.map((item) => (item.key === 'd' ? { ...item, section: 'Science' } : item)))],
-    ['a tag whose slug takes the old one\'s place', catalog(base.map((item) => (item.key === 'd' ? { ...item, tags: [{ name: 'Padrino Lopez', kind: 'person' }] } : item)))],
-    ['the site renamed', catalog(base, { site: { ...SITE, title: 'Renamed' } })],
-    ['another feed size', catalog(base, { limit: 3 })],
+  // Each change as a catalog built after `base`, with the memo of a long-lived process or without.
+  const edits: [string, (memo?: CatalogMemo) => Catalog][] = [
+    ['one item edited', (memo) => catalog(base.map((item) => (item.key === 'b' ? { ...item, summary: 'A corrected summary.' } : item)), { memo })],
+    ['the author renamed', (memo) => catalog(base, { site: { ...SITE, author: { name: 'Someone Else' } }, memo })],
+    ['an item added (archives shift)', (memo) => catalog([...base, makeItem('e', { section: 'World', published: day(5), updated: day(5) })], { memo })],
+    ['an item deleted', (memo) => catalog(base.filter((item) => item.key !== 'c'), { memo })],
+    ['an item moved to a new section (the section navigation changes)', (memo) => catalog(base.map((item) => (item.key === 'd' ? { ...item, section: 'Science' } : item)), { memo })],
+    ['a tag whose slug takes the old one\'s place', (memo) => catalog(base.map((item) => (item.key === 'd' ? { ...item, tags: [{ name: 'Padrino Lopez', kind: 'person' }] } : item)), { memo })],
+    ['the site renamed', (memo) => catalog(base, { site: { ...SITE, title: 'Renamed' }, memo })],
+    ['another feed size', (memo) => catalog(base, { limit: 3, memo })],
   ];
+  const changes: [string, Catalog][] = edits.map(([change, make]) => [change, make()]);
+  const inputs = (plans: PlannedResource[]) => plans.map((plan) => [plan.path, plan.inputs]);
+
+  for (const [change, make] of edits) {
+    it(`keys each file as a fresh hashing does, with the catalog's groups and the render keys kept since the site before: ${change}`, () => {
+      const groups = new CatalogMemo();
+      const memo = new RenderKeyMemo();
+      const first = catalog(base, { memo: groups });
+      planSite(first, versionsOf(first), memo);
+      const after = make(groups);
+      expect(inputs(planSite(after, versionsOf(after), memo))).toEqual(inputs(planSite(after, versionsOf(after))));
+      const back = catalog(base, { memo: groups });
+      expect(inputs(planSite(back, versionsOf(back), memo))).toEqual(inputs(planSite(back, versionsOf(back))));
+    });
+  }
+
+  it('takes no key by identity when an item object comes with another version', () => {
+    const groups = new CatalogMemo();
+    const memo = new RenderKeyMemo();
+    const first = catalog(base, { memo: groups });
+    planSite(first, versionsOf(first), memo);
+    const again = catalog(base, { memo: groups });
+    expect(again.home).toBe(first.home);
+    const other = new Map([...versionsOf(again)].map(([item, version]) => [item, item.key === 'b' ? `${version}, once more` : version]));
+    expect(inputs(planSite(again, other, memo))).toEqual(inputs(planSite(again, other)));
+  });
+
   for (const [change, after] of changes) {
     it(`gives the bytes of a full render: ${change}`, () => {
       const fresh = renderSite(after);
@@ -117,7 +146,6 @@ describe('rendering only what changed (versions and previous)', () => {
     it(`keys each file as a fresh hashing does, with render keys kept since the site before: ${change}`, () => {
       const memo = new RenderKeyMemo();
       planSite(before, versionsOf(before), memo);
-      const inputs = (plans: PlannedResource[]) => plans.map((plan) => [plan.path, plan.inputs]);
       expect(inputs(planSite(after, versionsOf(after), memo))).toEqual(inputs(planSite(after, versionsOf(after))));
       // And back: the keys the memo forgot or replaced are made again.
       expect(inputs(planSite(before, versionsOf(before), memo))).toEqual(inputs(planSite(before, versionsOf(before))));

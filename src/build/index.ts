@@ -4,6 +4,7 @@ import { attempt, catalogItems, enrichContext, ingestEnv, uniqueKeys, type Catal
 import type { EnrichContext } from '../enrich-document.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from '../types.js';
 import { RenderKeyMemo } from '../publish/render-keys.js';
+import { CatalogMemo } from '../catalog/index.js';
 import { ItemCache } from './cache.js';
 import { DocumentCache, factsOf, lineHash, type DocumentFacts } from './documents.js';
 import { defaultThreads, runInWorkers, type FactsOutcome, type Job, type Outcome } from './workers.js';
@@ -28,6 +29,8 @@ export interface BuildOptions extends PipelineOptions {
 export class BuildSession {
   documents?: DocumentCache;
   items?: ItemCache;
+  /** The groups of the catalog last served: an unchanged one is taken as it was, so its files are known unchanged by identity. */
+  readonly catalog = new CatalogMemo();
   /** The render keys of the site last served: its files whose inputs did not change are not hashed again. */
   readonly renderKeys = new RenderKeyMemo();
   private pendingSave?: () => Promise<unknown>;
@@ -171,7 +174,7 @@ export async function buildSite(raws: readonly RawDocument[], options: BuildOpti
   const save = (): Promise<unknown> => Promise.all([cache?.save(), savingDocuments ?? documents.save()]);
   if (session) session.saveLater(save);
   else await save();
-  const result = catalogItems(items, failures, options, cache ? versions : undefined);
+  const result = catalogItems(items, failures, options, cache ? versions : undefined, session?.catalog);
   const stats = { documents: keyed.length, cached, enriched: jobs.length, parsed: parsed.size, threads: Math.max(1, threads) };
   return { ...result, stats };
 }

@@ -74,6 +74,25 @@ export interface CatalogOptions {
   limit: number;
   /** Keys of deleted documents. */
   gone?: readonly string[];
+  /** A long-lived process's memo of its last catalog (see CatalogMemo). */
+  memo?: CatalogMemo;
+}
+
+/**
+ * What a long-lived process (watch mode) keeps of its last catalog, so that
+ * later stages can tell an unchanged group by identity: a group whose items
+ * are the same objects, in the same order, as in the last build is taken as
+ * it was, feeds and all, and an item whose dates move as they did last time
+ * keeps the same copy. After one edit of a 10k site, most of its thousands
+ * of groups are unchanged, and comparing their render keys item by item was
+ * most of what a rebuild spent on them.
+ */
+export class CatalogMemo {
+  /** The last catalog's groups by base, and the settings they were made with. */
+  groups = new Map<string, Group>();
+  made?: MadeWith;
+  /** Each moved item's last copy (see spreadSharedDates), by the item it copies. */
+  readonly copies = new WeakMap<Item, Item>();
 }
 
 /** Newest first; the id breaks ties so the order never depends on input order. */
@@ -82,31 +101,57 @@ export function compareItems(a: Item, b: Item): number {
 }
 
 export function buildCatalog(site: Site, items: readonly Item[], options: CatalogOptions): Catalog {
-  const sorted = spreadSharedDates(items).sort(compareItems);
+  const { memo } = options;
+  const sorted = spreadSharedDates(items, memo?.copies).sort(compareItems);
   const updated = newest(sorted) ?? new Date(0);
-  const group = (name: string, slug: string, base: string, members: Item[], title: string): Group => ({
-    name,
-    slug,
-    items: members,
-    base,
-    feeds: feedsOf(title, site.description, base, members, options.limit, updated),
-  });
+  const made: MadeWith = { limit: options.limit, title: site.title, description: site.description };
+  const last = memo?.made && sameFields(memo.made, made) ? memo.groups : undefined;
+  const group = (name: string, slug: string, base: string, members: Item[], title: string): Group => {
+    // The site's date only dates an empty feed, and only the home group is ever empty, with no date but the epoch.
+    const kept = last?.get(base);
+    if (kept && kept.name === name && sameItems(kept.items, members)) return kept;
+    return { name, slug, items: members, base, feeds: feedsOf(title, site.description, base, members, options.limit, updated) };
+  };
   const home = group(site.title, '', '', sorted, site.title);
-  const present = new Set(sorted.map((item) => item.key));
-  return {
+  const gone = [...new Set(options.gone ?? [])];
+  const present = gone.length > 0 ? new Set(sorted.map((item) => item.key)) : undefined;
+  const catalog: Catalog = {
     site,
     items: sorted,
     home,
     main: home.feeds[0]!,
-    sections: groupBy(sorted, (item) => [item.section]).map(([name, slug, members]) =>
+    sections: groupBy(sorted, (item, add) => add(item.section)).map(([name, slug, members]) =>
       group(name, slug, `/categories/${slug}`, members, `${site.title}: ${name}`),
     ),
-    tags: groupBy(sorted, (item) => item.tags.map((t) => t.name)).map(([name, slug, members]) =>
-      group(name, slug, `/tags/${slug}`, members, `${site.title}: ${name}`),
-    ),
-    gone: [...new Set(options.gone ?? [])].filter((key) => !present.has(key)).sort(),
+    tags: groupBy(sorted, (item, add) => {
+      for (const tag of item.tags) add(tag.name);
+    }).map(([name, slug, members]) => group(name, slug, `/tags/${slug}`, members, `${site.title}: ${name}`)),
+    gone: gone.filter((key) => !present?.has(key)).sort(),
     updated,
   };
+  if (memo) {
+    memo.groups = new Map(allGroups(catalog).map((each) => [each.base, each]));
+    memo.made = made;
+  }
+  return catalog;
+}
+
+/** The settings a group's feeds are made with, besides its items. */
+interface MadeWith {
+  limit: number;
+  title: string;
+  description: string;
+}
+
+function sameFields(a: MadeWith, b: MadeWith): boolean {
+  return a.limit === b.limit && a.title === b.title && a.description === b.description;
+}
+
+/** The same item objects in the same order. */
+function sameItems(a: readonly Item[], b: readonly Item[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -162,7 +207,9 @@ function feedsOf(title: string, description: string, base: string, newestFirst: 
  * inferred date shared by several items is spaced one second earlier per item,
  * in path order. Declared dates are the author's and are never moved.
  */
-function spreadSharedDates(items: readonly Item[]): Item[] {
+function spreadSharedDates(items: readonly Item[], copies?: WeakMap<Item, Item>): Item[] {
+  // The usual case, every date distinct: nothing moves, and the path order does not matter.
+  if (new Set(items.map((item) => item.published.getTime())).size === items.length) return [...items];
   const byPath = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const taken = new Set<number>();
   // For a taken time, a time at or below it from which to look further down: every second between
@@ -184,9 +231,13 @@ function spreadSharedDates(items: readonly Item[]): Item[] {
     const time = item.dateSource === 'declared' ? declared : free(declared);
     taken.add(time);
     if (time === declared) return item;
+    const updatedTime = item.updated.getTime() === declared ? time : item.updated.getTime();
+    const kept = copies?.get(item);
+    if (kept && kept.published.getTime() === time && kept.updated.getTime() === updatedTime) return kept;
     const published = new Date(time);
-    const updated = item.updated.getTime() === item.published.getTime() ? published : item.updated;
-    return redated(item, published, updated);
+    const copy = redated(item, published, updatedTime === time ? published : item.updated);
+    copies?.set(item, copy);
+    return copy;
   });
 }
 
@@ -221,14 +272,14 @@ function newest(items: readonly Item[]): Date | undefined {
  * that slug alike get a numeric suffix in order of their names, so adding an
  * item never renames an existing group unless it introduces an earlier-sorting twin.
  */
-function groupBy(items: readonly Item[], namesOf: (item: Item) => string[]): [name: string, slug: string, items: Item[]][] {
+function groupBy(items: readonly Item[], namesOf: (item: Item, add: (name: string) => void) => void): [name: string, slug: string, items: Item[]][] {
   const byName = new Map<string, Item[]>();
   for (const item of items) {
-    for (const name of namesOf(item)) {
-      const list = byName.get(name) ?? [];
-      list.push(item);
-      byName.set(name, list);
-    }
+    namesOf(item, (name) => {
+      const list = byName.get(name);
+      if (list) list.push(item);
+      else byName.set(name, [item]);
+    });
   }
   const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const used = new Set<string>();

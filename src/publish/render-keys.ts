@@ -37,6 +37,12 @@ export class RenderKeyMemo {
   // By kind, then by an id the catalog already holds as a string (no key string is made per file).
   private readonly kinds = new Map<string, Map<string, Memo>>();
   private build = 0;
+  // Keys by the object they are made from (a feed, a group, an item), with the rest of their inputs
+  // as one string. The catalog keeps an unchanged group's objects (CatalogMemo), and an item object's
+  // version never changes, so an unchanged file is known by identity, without reading its items.
+  private byObject = new WeakMap<object, { context: string; key: string }>();
+  // The version each item had, to check that it did not change: if one did, no key is taken by identity.
+  private versions = new WeakMap<Item, string>();
 
   readonly keyOf: KeyOf = (kind, id, parts) => {
     let memos = this.kinds.get(kind);
@@ -51,6 +57,38 @@ export class RenderKeyMemo {
     memos.set(id, { parts: parts.slice(), key, build: this.build });
     return key;
   };
+
+  /**
+   * The key of the file made from `object`, and from `context` besides: the
+   * key of the last build if both are the same, else `make()`. Only for
+   * objects whose items are all checked by `sameVersions` in this build.
+   */
+  ofObject(object: object, context: string, make: () => string): string {
+    const known = this.byObject.get(object);
+    if (known && known.context === context) return known.key;
+    const key = make();
+    this.byObject.set(object, { context, key });
+    return key;
+  }
+
+  /**
+   * Checks that every item keeps the version it had in the last build (new
+   * items are recorded); if one does not, keys by object are all forgotten.
+   * An item is a value: the same object with another version would mean a
+   * cache gave one object for two keys, which none does, but a stale key
+   * would serve a stale file, and checking costs 1 ms at 10k items.
+   */
+  sameVersions(items: readonly Item[], versions: ItemVersions): void {
+    let same = true;
+    for (const item of items) {
+      const version = versions.get(item);
+      const known = this.versions.get(item);
+      if (known === version) continue;
+      if (known !== undefined) same = false;
+      if (version !== undefined) this.versions.set(item, version);
+    }
+    if (!same) this.byObject = new WeakMap();
+  }
 
   /** Ends a build: the files it did not ask for (gone from the site) are forgotten. */
   settle(): void {
@@ -74,7 +112,10 @@ function sameParts(a: readonly string[], b: readonly string[]): boolean {
  * sitemap are keyed by what they read of the catalog; the stylesheet and the
  * gone pages are always rendered (they cost nothing to render).
  */
-export function renderInputs(catalog: Catalog, versions: ItemVersions, keyOf: KeyOf = (_kind, _id, parts) => hashParts(parts)) {
+export function renderInputs(catalog: Catalog, versions: ItemVersions, memo?: RenderKeyMemo) {
+  const keyOf: KeyOf = memo?.keyOf ?? ((_kind, _id, parts) => hashParts(parts));
+  memo?.sameVersions(catalog.items, versions);
+  const byObject = (object: object, context: string, make: () => string): string => (memo ? memo.ofObject(object, context, make) : make());
   // The parts every key shares are hashed once, and the keys hash their digests.
   const site = hashParts([JSON.stringify(catalog.site)]);
   const { main } = catalog;
@@ -96,24 +137,41 @@ export function renderInputs(catalog: Catalog, versions: ItemVersions, keyOf: Ke
   };
   const specOf = (spec: FeedSpec): string => JSON.stringify([spec.title, spec.description, spec.base, spec.page, spec.updated, spec.archived, spec.links]);
   // A feed's three formats are rendered from the same spec: its key is made once and told apart by format.
-  const specKey = once((spec: FeedSpec) => keyOf('feed', spec.base, listParts(['feed', site, specOf(spec)], spec.items, version)));
+  const specKey = once((spec: FeedSpec) => byObject(spec, site, () => keyOf('feed', spec.base, listParts(['feed', site, specOf(spec)], spec.items, version))));
+  // Pages read the links of sections and tags: the same objects make the same page only with the same links.
+  const pageContext = hashParts([shell, ...allGroupLinks(catalog)]);
   return {
     feed: (format: FeedFormat, spec: FeedSpec): string => `${format}.${specKey(spec)}`,
     groupPage: (group: Group): string =>
-      keyOf('group', group.base, listParts(['group', shell, String(group === catalog.home), group.name, specOf(group.feeds[0]!)], group.feeds[0]!.items, linked)),
-    itemPage: (item: Item): string => keyOf('item', item.key, ['item', shell, linked(item)]),
+      byObject(group, `${pageContext} ${group === catalog.home}`, () =>
+        keyOf('group', group.base, listParts(['group', shell, String(group === catalog.home), group.name, specOf(group.feeds[0]!)], group.feeds[0]!.items, linked)),
+      ),
+    itemPage: (item: Item): string => byObject(item, pageContext, () => keyOf('item', item.key, ['item', shell, linked(item)])),
     // What renderOpml reads: the site, the catalog's date and each group's subscription feed.
     opml: (): string =>
       keyOf('opml', '', ['opml', site, String(catalog.updated.getTime()), ...groups.map((group) => JSON.stringify([group.feeds[0]!.title, group.feeds[0]!.base, group.feeds[0]!.page]))]),
     // What renderSitemap reads: each group page and item page, with its date.
     sitemap: (): string =>
-      keyOf('sitemap', '', [
-        'sitemap',
-        site,
-        ...groups.map((group) => `${group.feeds[0]!.page} ${group.feeds[0]!.updated.getTime()}`),
-        ...catalog.items.map((item) => `${item.key} ${item.updated.getTime()}`),
-      ]),
+      keyOf('sitemap', '', listParts(['sitemap', site, ...groups.map((group) => `${group.feeds[0]!.page} ${group.feeds[0]!.updated.getTime()}`)], catalog.items, sitemapLine)),
   };
+}
+
+// An item is a value: its line is made once, not once per build of a long-lived process.
+const sitemapLines = new WeakMap<Item, string>();
+
+/** What the sitemap reads of an item. */
+function sitemapLine(item: Item): string {
+  let line = sitemapLines.get(item);
+  if (line === undefined) sitemapLines.set(item, (line = `${item.key} ${item.updated.getTime()}`));
+  return line;
+}
+
+/** Each section's and tag's name and folder: what groupLinks answers. */
+function allGroupLinks(catalog: Catalog): string[] {
+  const parts: string[] = [];
+  for (const group of catalog.sections) parts.push('s', group.name, group.base);
+  for (const group of catalog.tags) parts.push('t', group.name, group.base);
+  return parts;
 }
 
 /** `make`, computed once per argument. */

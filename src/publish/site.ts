@@ -70,7 +70,7 @@ export interface PlannedResource {
  */
 export function planSite(catalog: Catalog, versions?: ItemVersions, memo?: RenderKeyMemo): PlannedResource[] {
   const plans: PlannedResource[] = [];
-  const keys = versions ? renderInputs(catalog, versions, memo?.keyOf) : undefined;
+  const keys = versions ? renderInputs(catalog, versions, memo) : undefined;
   const add = (path: string, file: string, type: string, render: () => string, lastModified: Date, inputs?: string, status: 200 | 410 = 200): PlannedResource => {
     const plan: PlannedResource = { path, file, status, type, lastModified, render, ...(inputs ? { inputs } : {}) };
     plans.push(plan);
