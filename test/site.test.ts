@@ -223,6 +223,28 @@ describe('rendering only what changed (versions and previous)', () => {
     expect(gunzipSync(fresh.get('/rss.xml')!.gzip).equals(fresh.get('/rss.xml')!.body)).toBe(true);
   });
 
+  it('renders one body per turn of the event loop as it precompresses, so requests are answered between renders', async () => {
+    const site = renderSite(before);
+    let rendered = 0;
+    const compress = async (body: Buffer) => {
+      rendered++;
+      return { gzip: gzipSync(body), br: brotliCompressSync(body) };
+    };
+    // What a request arriving at each turn would find: how many bodies were rendered before it.
+    const seen: number[] = [];
+    let done = false;
+    const turn = (): void => {
+      seen.push(rendered);
+      if (!done) setImmediate(turn);
+    };
+    setImmediate(turn);
+    await precompress(site, () => false, compress);
+    done = true;
+    expect(rendered).toBe(site.size);
+    const most = Math.max(...seen.slice(1).map((count, i) => count - seen[i]!));
+    expect(most).toBe(1);
+  });
+
   it('shares one compression of a kept body across every later version, done before or after', () => {
     let site = renderSite(before, { versions: versionsOf(before) });
     const first = site.get('/items/a')!;
