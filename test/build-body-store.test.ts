@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BodyStore } from '../src/build/body-store.js';
+import { BodyStore, readStoredSite } from '../src/build/body-store.js';
 import { planSite, renderBody, renderResource } from '../src/publish/site.js';
 import { catalogOf, makeItem } from './support/items.js';
 
@@ -75,6 +75,34 @@ describe('BodyStore', () => {
     expect(third.etagFor('inputs-1')).toBe(etag);
     await third.finish();
     expect((await BodyStore.open(join(root, '.cache'))).etagFor('inputs-1')).toBeUndefined();
+  });
+
+  it('lets a server read what the last finished build stored, by inputs, and writes nothing', async () => {
+    const { root, out, entries } = setup();
+    const empty = await readStoredSite(join(root, '.cache'));
+    expect(empty.has('inputs-1')).toBe(false);
+    expect(existsSync(join(root, '.cache'))).toBe(false);
+    const { body, etag } = renderBody(rss);
+    const served = renderResource(rss);
+    const store = await BodyStore.open(join(root, '.cache'));
+    await store.place(body, etag, join(out, 'rss.xml'), 'inputs-1');
+    // Not finished: a build in progress has not said which inputs gave which body yet.
+    expect((await readStoredSite(join(root, '.cache'))).has('inputs-1')).toBe(false);
+    await store.finish();
+    const before = entries().map((file) => [file, statSync(file).mtimeMs]);
+    const reader = await readStoredSite(join(root, '.cache'));
+    expect(reader.has('inputs-1')).toBe(true);
+    expect(reader.has('inputs-2')).toBe(false);
+    expect(reader.read('inputs-2')).toBeUndefined();
+    const read = reader.read('inputs-1')!;
+    expect(read.etag).toBe(etag);
+    expect(read.body.equals(body)).toBe(true);
+    expect(read.gzip.equals(served.gzip)).toBe(true);
+    expect(read.br.equals(served.br)).toBe(true);
+    expect(entries().map((file) => [file, statSync(file).mtimeMs])).toEqual(before);
+    // An entry a later build dropped reads as nothing: the server renders that file.
+    for (const file of entries().filter((file) => file.endsWith('.gz'))) rmSync(file);
+    expect(reader.read('inputs-1')).toBeUndefined();
   });
 
   it('keeps an entry a tree already holds without placing it, storing a body it does not have yet', async () => {

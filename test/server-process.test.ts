@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'wirefeed.js');
@@ -49,4 +50,54 @@ describe('wirefeed serve --watch (process)', () => {
     }
     expect(await exited).toBe(0);
   }, 60_000);
+
+  it('serves what the last build stored, encodings included, rather than compressing it again', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'wirefeed-stored-'));
+    mkdirSync(join(project, 'seeds'));
+    writeFileSync(join(project, 'seeds', 'a.md'), '---\ntitle: Harbour reopens\ndate: 2024-03-01T10:00:00Z\n---\n\nThe harbour in Lisbon reopened on Monday after repairs.\n');
+    const env = { ...process.env, WIREFEED_ACCESS_LOG: 'off' };
+    execFileSync(process.execPath, [BIN, 'build', '--quiet'], { cwd: project, env });
+    const body = readFileSync(join(project, 'feeds', 'rss.xml'));
+    // The store's gzip entry of the feed (the exported file is a link to it), made different on purpose:
+    // a server that compressed the body itself would send the level-9 bytes instead.
+    const store = join(project, '.wirefeed-cache', 'bodies');
+    const exported = statSync(join(project, 'feeds', 'rss.xml.gz')).ino;
+    const entry = readdirSync(store, { recursive: true, encoding: 'utf8' })
+      .map((name) => join(store, name))
+      .find((file) => file.endsWith('.gz') && statSync(file).ino === exported)!;
+    const marked = gzipSync(body, { level: 1 });
+    expect(marked.equals(readFileSync(entry))).toBe(false);
+    rmSync(entry);
+    writeFileSync(entry, marked);
+    // The site URL the build took by default (the server's own default follows its port, here a free one).
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--site-url', 'http://localhost:3000'], { cwd: project, env });
+    let stdout = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const end = Date.now() + 20_000;
+      while (!/http:\/\/127\.0\.0\.1:\d+/.test(stdout) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 25));
+      const base = stdout.match(/http:\/\/127\.0\.0\.1:\d+/)![0];
+      const identity = await fetch(`${base}/rss.xml`, { headers: { 'accept-encoding': 'identity' } });
+      expect(Buffer.from(await identity.arrayBuffer()).equals(body)).toBe(true);
+      // fetch would decode the body: the raw bytes are read with Node's own client.
+      expect((await rawGet(`${base}/rss.xml`, 'gzip')).equals(marked)).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 60_000);
 });
+
+/** The bytes of a response as sent, content-encoding and all. */
+async function rawGet(url: string, encoding: string): Promise<Buffer> {
+  const { get } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': encoding } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve(Buffer.concat(chunks)));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildCatalog, CatalogMemo, type Catalog, type Site } from '../src/catalog/index.js';
 import type { Item } from '../src/types.js';
-import { planSite, precompress, renderSite, type PlannedResource } from '../src/publish/site.js';
+import { planSite, precompress, renderSite, type PlannedResource, type StoredSite } from '../src/publish/site.js';
 import { RenderKeyMemo } from '../src/publish/render-keys.js';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
@@ -120,6 +120,68 @@ describe('rendering only what changed (versions and previous)', () => {
       expect(inputs(planSite(back, versionsOf(back), memo))).toEqual(inputs(planSite(back, versionsOf(back))));
     });
   }
+
+  it('keys files alike whatever order the site settings were put together in', () => {
+    const reordered = { ...Object.fromEntries(Object.entries(SITE).reverse()), author: { ...SITE.author } } as Site;
+    expect(Object.keys(reordered)).not.toEqual(Object.keys(SITE));
+    const site = catalog(base, { site: reordered });
+    expect(inputs(planSite(site, versionsOf(site)))).toEqual(inputs(planSite(before, versionsOf(before))));
+  });
+
+  describe('with the bodies a build stored', () => {
+    const plans = planSite(before, versionsOf(before));
+    const inputsOf = (path: string): string => plans.find((plan) => plan.path === path)!.inputs!;
+    const stored = { body: Buffer.from('<p>Stored.</p>'), etag: '"stored"', gzip: Buffer.from('stored gzip'), br: Buffer.from('stored br') };
+    const storeOf = (paths: string[], gone = false) => {
+      const reads: string[] = [];
+      const store: StoredSite = {
+        has: (inputs) => paths.some((path) => inputsOf(path) === inputs),
+        read: (inputs) => {
+          reads.push(inputs);
+          return gone ? undefined : stored;
+        },
+      };
+      return { store, reads };
+    };
+
+    it('reads a stored body and its encodings when first asked for, rendering and compressing nothing', () => {
+      const { store, reads } = storeOf(['/items/a']);
+      itemPagesRendered.count = 0;
+      const site = renderSite(before, { versions: versionsOf(before), stored: store });
+      expect(reads).toEqual([]);
+      const page = site.get('/items/a')!;
+      expect(page.body).toBe(stored.body);
+      expect(page.etag).toBe(stored.etag);
+      expect(page.gzip).toBe(stored.gzip);
+      expect(page.br).toBe(stored.br);
+      expect(reads).toEqual([inputsOf('/items/a')]);
+      expect(itemPagesRendered.count).toBe(0);
+      // A file the store does not have is rendered as ever.
+      expect(site.get('/items/b')!.body.toString('utf8')).toContain('Title b');
+      expect(itemPagesRendered.count).toBe(1);
+    });
+
+    it('renders a stored file whose entry is gone', () => {
+      const { store, reads } = storeOf(['/items/a'], true);
+      const page = renderSite(before, { versions: versionsOf(before), stored: store }).get('/items/a')!;
+      expect(page.body.toString('utf8')).toContain('Title a');
+      expect(gunzipSync(page.gzip).equals(page.body)).toBe(true);
+      expect(reads).toHaveLength(1);
+    });
+
+    it('leaves stored files to the requests when precompressing', async () => {
+      const paths = ['/rss.xml', '/items/a', '/categories/world/'];
+      const { store, reads } = storeOf(paths);
+      const site = renderSite(before, { versions: versionsOf(before), stored: store });
+      let compressed = 0;
+      await precompress(site, () => false, async (body) => {
+        compressed++;
+        return { gzip: gzipSync(body), br: brotliCompressSync(body) };
+      });
+      expect(compressed).toBe(site.size - paths.length);
+      expect(reads).toEqual([]);
+    });
+  });
 
   it('takes no key by identity when an item object comes with another version', () => {
     const groups = new CatalogMemo();

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { compressBody, COMPRESSION_SETTINGS, type Compress } from '../publish/compression.js';
-import { ENCODINGS } from '../publish/site.js';
+import { ENCODINGS, type StoredSite } from '../publish/site.js';
 import { codeVersion } from './code-version.js';
 import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
 
@@ -44,15 +45,13 @@ export class BodyStore {
    * of a new body: by default compressBody on the calling thread.
    */
   static async open(root: string, compress: Compress = async (body) => compressBody(body)): Promise<BodyStore> {
-    const salt = createHash('sha256').update(COMPRESSION_SETTINGS).update(codeVersion(['publish/site.js'])).digest('hex').slice(0, 16);
-    const base = join(root, 'bodies');
-    const dir = join(base, salt);
+    const { salt, dir } = storeFolder(root);
     await mkdir(dir, { recursive: true });
     // An entry is whole once its last file is there (each is renamed into place complete, the body last).
     const listed = await readdir(dir);
     const files = new Set(listed);
     const names = listed.filter((name) => name.endsWith('.br')).map((name) => name.slice(0, -3));
-    const renderedFile = join(dir, 'rendered.v8');
+    const renderedFile = join(dir, RENDERED_FILE);
     const present = new Set(names.filter((name) => files.has(name) && files.has(`${name}.gz`)));
     return new BodyStore(salt, dir, present, listed, await readStoredMap<string, string>(renderedFile), renderedFile, compress);
   }
@@ -124,7 +123,7 @@ export class BodyStore {
     await Promise.all(this.storing.values());
     await writeStoredMap(this.renderedFile, this.rendered);
     for (const file of this.listed) {
-      if (file === 'rendered.v8') continue;
+      if (file === RENDERED_FILE) continue;
       // A temporary file is a concurrent build's entry in the making, unless its process is gone.
       const pid = /\.(\d+)\.tmp$/.exec(file);
       if (pid ? !isRunning(Number(pid[1])) : !this.used.has(file.replace(/\.(gz|br)$/, ''))) await rm(join(this.dir, file), { force: true });
@@ -153,6 +152,44 @@ export class BodyStore {
     }
     this.present.add(name);
   }
+}
+
+/** Which ETag each set of render inputs gave, in the last build that finished. */
+const RENDERED_FILE = 'rendered.v8';
+
+/** The store's folder for this compression setting and rendering code, under `root`. */
+function storeFolder(root: string): { salt: string; dir: string } {
+  const salt = createHash('sha256').update(COMPRESSION_SETTINGS).update(codeVersion(['publish/site.js'])).digest('hex').slice(0, 16);
+  return { salt, dir: join(root, 'bodies', salt) };
+}
+
+/**
+ * The bodies the last finished build stored under `root`, for a server to
+ * read rather than render and compress again: after a 10k build, a server
+ * that rendered and compressed its whole site (1.1 GB of bodies) kept both
+ * cores busy for about 40 s and grew to 1.8 GB. Read-only: it writes and
+ * removes nothing. Entries are trusted as the static export trusts them:
+ * named by their body's hash, written whole and renamed into place,
+ * read-only. One gone since (a later build dropped it) reads as undefined.
+ */
+export async function readStoredSite(root: string): Promise<StoredSite> {
+  const { dir } = storeFolder(root);
+  const rendered = await readStoredMap<string, string>(join(dir, RENDERED_FILE));
+  return {
+    has: (inputs) => rendered.has(inputs),
+    read(inputs) {
+      const etag = rendered.get(inputs);
+      if (etag === undefined) return undefined;
+      const file = join(dir, entryName(etag));
+      try {
+        // Synchronous: a request is answered from it. The files are a few hundred kilobytes at most, read once.
+        return { body: readFileSync(file), etag, gzip: readFileSync(`${file}.gz`), br: readFileSync(`${file}.br`) };
+      } catch {
+        // Gone or unreadable: the caller renders the body, as without a store.
+        return undefined;
+      }
+    },
+  };
 }
 
 function isRunning(pid: number): boolean {

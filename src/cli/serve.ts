@@ -11,7 +11,8 @@ import { defaultThreads } from '../build/workers.js';
 import type { ReadResult } from '../ingest/read.js';
 import { tellHub } from './hub.js';
 import { progressReporter } from './progress.js';
-import { buildFromConfig, pipelineOptions } from './site.js';
+import { buildFromConfig, CACHE_DIR, pipelineOptions } from './site.js';
+import { readStoredSite } from '../build/body-store.js';
 
 /**
  * `wirefeed serve`. Listens first (so /healthz answers and /readyz says
@@ -53,8 +54,14 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   const progress = output.quiet || keep ? undefined : progressReporter({ stream: process.stderr });
   let result: PipelineResult;
   let read: ReadResult;
+  // What the last `wirefeed build` rendered and compressed is read from its store, not made again.
+  const stored = await readStoredSite(CACHE_DIR);
   try {
-    const built = await buildFromConfig(config, env, cwd, { ...(keep ? { keep, session } : {}), ...(progress ? { onProgress: (done, total) => progress.update(done, total) } : {}) });
+    const built = await buildFromConfig(config, env, cwd, {
+      stored,
+      ...(keep ? { keep, session } : {}),
+      ...(progress ? { onProgress: (done, total) => progress.update(done, total) } : {}),
+    });
     read = built.read;
     progress?.finish();
     for (const message of built.messages) process.stderr.write(`${message}\n`);
@@ -90,7 +97,7 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
         try {
           const previous = holder.get();
           const since = changed ? { previous: read, changed } : undefined;
-          const next = await buildFromConfig(config, env, cwd, { keep, session, ...(since ? { since } : {}), ...(previous ? { previous } : {}) });
+          const next = await buildFromConfig(config, env, cwd, { keep, session, stored, ...(since ? { since } : {}), ...(previous ? { previous } : {}) });
           read = next.read;
           for (const message of next.messages) process.stderr.write(`${message}\n`);
           // Before the swap: comparing renders the changed feeds, and a feed that fails to render fails the rebuild.

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { readSeeds, type ReadResult, type ReadSince, type SeedDigests } from '../ingest/read.js';
 import { loadRules } from '../normalize/index.js';
 import type { CatalogResult, PipelineOptions, PipelineResult } from '../pipeline.js';
-import { renderSite, type SiteMap } from '../publish/site.js';
+import { renderSite, type SiteMap, type StoredSite } from '../publish/site.js';
 import type { lastGoodDocuments } from '../publish/watch.js';
 import type { DocumentFailure, RawDocument } from '../types.js';
 import { locateFailure, type Problem } from './locate.js';
@@ -73,6 +73,8 @@ export interface SiteBuildOptions {
   /** Watch mode: the caches kept between builds, and what changed since the last reading of the seeds. */
   session?: BuildSession;
   since?: ReadSince;
+  /** Bodies a build stored: the server reads those files instead of rendering them. */
+  stored?: StoredSite;
 }
 
 /** Reads the seeds and builds the whole site in memory, every file rendered (for the server). */
@@ -87,6 +89,7 @@ export async function buildFromConfig(config: Config, env: NodeJS.ProcessEnv, cw
         ...(versions ? { versions } : {}),
         ...(options.previous ? { previous: options.previous } : {}),
         ...(options.session ? { memo: options.session.renderKeys } : {}),
+        ...(options.stored ? { stored: options.stored } : {}),
       }),
     },
   };

@@ -117,7 +117,7 @@ export function renderInputs(catalog: Catalog, versions: ItemVersions, memo?: Re
   memo?.sameVersions(catalog.items, versions);
   const byObject = (object: object, context: string, make: () => string): string => (memo ? memo.ofObject(object, context, make) : make());
   // The parts every key shares are hashed once, and the keys hash their digests.
-  const site = hashParts([JSON.stringify(catalog.site)]);
+  const site = hashParts([sortedJson(catalog.site)]);
   const { main } = catalog;
   const shell = hashParts([site, main.title, main.description, main.base, main.page, JSON.stringify(catalog.sections.map((s) => [s.name, s.base]))]);
   const links = groupLinks(catalog);
@@ -172,6 +172,17 @@ function allGroupLinks(catalog: Catalog): string[] {
   for (const group of catalog.sections) parts.push('s', group.name, group.base);
   for (const group of catalog.tags) parts.push('t', group.name, group.base);
   return parts;
+}
+
+/**
+ * JSON with every object's keys in order: the same settings give the same
+ * key whichever way they were put together (a flag's value, a config
+ * file's), so a server finds the files a build stored.
+ */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, each: unknown) =>
+    each && typeof each === 'object' && !Array.isArray(each) ? Object.fromEntries(Object.entries(each).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : each,
+  );
 }
 
 /** `make`, computed once per argument. */

@@ -109,22 +109,52 @@ export function planSite(catalog: Catalog, versions?: ItemVersions, memo?: Rende
   return plans;
 }
 
+/** A body with its ETag and encodings, as a build stored it. */
+export interface StoredBody extends Compressed {
+  body: Buffer;
+  etag: string;
+}
+
+/** The bodies a build stored (see BodyStore), for a server to read instead of rendering and compressing them again. */
+export interface StoredSite {
+  /** Whether a body is stored for these render inputs (planSite's `inputs`). */
+  has(inputs: string): boolean;
+  /** The body stored for these inputs, read now; undefined if it is gone since (a later build dropped it). */
+  read(inputs: string): StoredBody | undefined;
+}
+
+export interface RenderSiteOptions {
+  /** Each item's version (the build's item cache keys): with them, files are keyed by their inputs. */
+  versions?: ItemVersions;
+  /** The site served so far: files whose inputs are unchanged share its bodies. */
+  previous?: SiteMap;
+  /** A long-lived process's render keys (see RenderKeyMemo). */
+  memo?: RenderKeyMemo;
+  /** Bodies a build stored: a file whose inputs are there is read from disk when first asked for, not rendered. */
+  stored?: StoredSite;
+}
+
 /**
  * The site for the server: every body is rendered once per change, when
  * first read (a request, or precompress after the swap), so a rebuild swaps
  * the new site in without waiting for the files an edit changed; and
  * compressed once, when first read. A file whose inputs are unchanged since
  * `previous` shares that version's body, ETag and compressed bodies, made
- * or still to make.
+ * or still to make; one whose inputs a build stored is read from the store,
+ * encodings and all, when first asked for.
  */
-export function renderSite(catalog: Catalog, options: { versions?: ItemVersions; previous?: SiteMap; memo?: RenderKeyMemo } = {}): SiteMap {
+export function renderSite(catalog: Catalog, options: RenderSiteOptions = {}): SiteMap {
+  const { stored } = options;
   const before = new Map<string, Content>();
   for (const resource of options.previous?.values() ?? []) if (resource instanceof LazyResource && resource.inputs) before.set(resource.inputs, resource.content);
   return new Map(
     planSite(catalog, options.versions, options.memo).map((plan) => {
+      const { inputs } = plan;
       // Shared rather than wrapped, however many versions keep it.
-      const kept = plan.inputs ? before.get(plan.inputs) : undefined;
-      return [plan.path, new LazyResource(plan, kept ?? new Content(() => renderBody(plan)))];
+      const kept = inputs ? before.get(inputs) : undefined;
+      // An entry a later build dropped is rendered after all.
+      const content = kept ?? (inputs && stored?.has(inputs) ? new Content(() => stored.read(inputs) ?? renderBody(plan), true) : new Content(() => renderBody(plan)));
+      return [plan.path, new LazyResource(plan, content)];
     }),
   );
 }
@@ -141,7 +171,7 @@ export async function precompress(site: SiteMap, stop: () => boolean = () => fal
   if (compress) {
     const inFlight = new Set<Promise<void>>();
     for (const resource of site.values()) {
-      if (!(resource instanceof LazyResource) || resource.content.compressed) continue;
+      if (!(resource instanceof LazyResource) || resource.content.compressed || resource.content.stored) continue;
       // One body rendered per turn of the event loop, after the requests that came in meanwhile: right
       // after a rebuild, rendering eight bodies in one turn held the first request for the edit 20-30 ms.
       await new Promise((resolve) => setImmediate(resolve));
@@ -165,6 +195,7 @@ export async function precompress(site: SiteMap, stop: () => boolean = () => fal
   let sliceStarted = performance.now();
   for (const resource of site.values()) {
     if (stop()) return;
+    if (resource instanceof LazyResource && resource.content.stored) continue;
     void resource.gzip;
     void resource.br;
     if (performance.now() - sliceStarted > PRECOMPRESS_SLICE_MS) {
@@ -245,13 +276,23 @@ class Content {
   private failure?: unknown;
   private value?: Compressed;
 
-  constructor(private make: (() => { body: Buffer; etag: string }) | undefined) {}
+  constructor(
+    private make: (() => { body: Buffer; etag: string } & Partial<Compressed>) | undefined,
+    /** Read from a build's store when first asked for, encodings included: precompress leaves it until then. */
+    private inStore = false,
+  ) {}
+
+  get stored(): boolean {
+    return this.inStore && this.make !== undefined;
+  }
 
   made(): { body: Buffer; etag: string } {
     if (this.body) return this.body;
     if (this.failure !== undefined) throw this.failure;
     try {
-      this.body = this.make!();
+      const { body, etag, gzip, br } = this.make!();
+      this.body = { body, etag };
+      if (gzip && br) this.value ??= { gzip, br };
       return this.body;
     } catch (error) {
       this.failure = error;
