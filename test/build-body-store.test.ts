@@ -105,6 +105,26 @@ describe('BodyStore', () => {
     expect(reader.read('inputs-1')).toBeUndefined();
   });
 
+  it('reads the stored site again only once another build has finished', async () => {
+    const { root, out } = setup();
+    const { body, etag } = renderBody(rss);
+    const first = await BodyStore.open(join(root, '.cache'));
+    await first.place(body, etag, join(out, 'one.xml'), 'inputs-1');
+    await first.finish();
+    const reader = await readStoredSite(join(root, '.cache'));
+    expect(await readStoredSite(join(root, '.cache'), reader)).toBe(reader);
+    const page = renderBody(plans.find((plan) => plan.path === '/items/one')!);
+    const second = await BodyStore.open(join(root, '.cache'));
+    second.keep(etag, 'inputs-1');
+    await second.place(page.body, page.etag, join(out, 'two.html'), 'inputs-2');
+    await second.finish();
+    const again = await readStoredSite(join(root, '.cache'), reader);
+    expect(again).not.toBe(reader);
+    expect(again.has('inputs-2')).toBe(true);
+    expect(again.read('inputs-2')!.body.equals(page.body)).toBe(true);
+    expect(reader.has('inputs-2')).toBe(false);
+  });
+
   it('keeps an entry a tree already holds without placing it, storing a body it does not have yet', async () => {
     const { root, out, entries } = setup();
     const { body, etag } = renderBody(rss);

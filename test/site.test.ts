@@ -8,13 +8,14 @@ import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
 import { makeItem, SITE } from './support/items.js';
 
 // Item pages rendered, counted: the server's site renders a body only when it is first read.
-const itemPagesRendered = vi.hoisted(() => ({ count: 0 }));
+const itemPagesRendered = vi.hoisted(() => ({ count: 0, catalog: undefined as unknown }));
 vi.mock('../src/render/html.js', async (importOriginal) => {
   const html = await importOriginal<typeof import('../src/render/html.js')>();
   return {
     ...html,
     renderItemPage: (...args: Parameters<typeof html.renderItemPage>) => {
       itemPagesRendered.count++;
+      itemPagesRendered.catalog = args[0];
       if (args[1].key === 'unrenderable') throw new Error('this page cannot be rendered');
       return html.renderItemPage(...args);
     },
@@ -159,6 +160,27 @@ describe('rendering only what changed (versions and previous)', () => {
       // A file the store does not have is rendered as ever.
       expect(site.get('/items/b')!.body.toString('utf8')).toContain('Title b');
       expect(itemPagesRendered.count).toBe(1);
+    });
+
+    it('brings the stored encodings along whichever is asked for first', () => {
+      for (const first of ['gzip', 'br', 'etag'] as const) {
+        const { store } = storeOf(['/items/a']);
+        const page = renderSite(before, { versions: versionsOf(before), stored: store }).get('/items/a')!;
+        void page[first];
+        expect(page.gzip).toBe(stored.gzip);
+        expect(page.br).toBe(stored.br);
+      }
+    });
+
+    it('points a body not made yet at the newest version that keeps it, so older catalogs are let go', () => {
+      const { store } = storeOf(['/items/a'], true);
+      const first = renderSite(before, { versions: versionsOf(before), stored: store });
+      const again = catalog(base);
+      const second = renderSite(again, { versions: versionsOf(again), previous: first, stored: store });
+      expect(second.get('/items/a')!.body.toString('utf8')).toContain('Title a');
+      // The entry is gone: the page is rendered, from the newest catalog, and the first version shares it.
+      expect(itemPagesRendered.catalog).toBe(again);
+      expect(first.get('/items/a')!.body).toBe(second.get('/items/a')!.body);
     });
 
     it('renders a stored file whose entry is gone', () => {

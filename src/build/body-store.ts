@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { compressBody, COMPRESSION_SETTINGS, type Compress } from '../publish/compression.js';
-import { ENCODINGS, type StoredSite } from '../publish/site.js';
+import { ENCODINGS, type StoredBody, type StoredSite } from '../publish/site.js';
 import { codeVersion } from './code-version.js';
 import { dropOtherVersions, readStoredMap, writeStoredMap } from './stored-map.js';
 
@@ -167,29 +167,50 @@ function storeFolder(root: string): { salt: string; dir: string } {
  * The bodies the last finished build stored under `root`, for a server to
  * read rather than render and compress again: after a 10k build, a server
  * that rendered and compressed its whole site (1.1 GB of bodies) kept both
- * cores busy for about 40 s and grew to 1.8 GB. Read-only: it writes and
+ * cores busy for about 40 s and grew to 1.7 GB. Read-only: it writes and
  * removes nothing. Entries are trusted as the static export trusts them:
  * named by their body's hash, written whole and renamed into place,
  * read-only. One gone since (a later build dropped it) reads as undefined.
+ * With `previous`, the reader of an earlier call is kept if no build has
+ * finished since (the index file is the same), else read anew, so a server
+ * also finds what builds run beside it stored.
  */
-export async function readStoredSite(root: string): Promise<StoredSite> {
+export async function readStoredSite(root: string, previous?: StoredSiteReader): Promise<StoredSiteReader> {
   const { dir } = storeFolder(root);
-  const rendered = await readStoredMap<string, string>(join(dir, RENDERED_FILE));
-  return {
-    has: (inputs) => rendered.has(inputs),
-    read(inputs) {
-      const etag = rendered.get(inputs);
-      if (etag === undefined) return undefined;
-      const file = join(dir, entryName(etag));
-      try {
-        // Synchronous: a request is answered from it. The files are a few hundred kilobytes at most, read once.
-        return { body: readFileSync(file), etag, gzip: readFileSync(`${file}.gz`), br: readFileSync(`${file}.br`) };
-      } catch {
-        // Gone or unreadable: the caller renders the body, as without a store.
-        return undefined;
-      }
-    },
-  };
+  const index = join(dir, RENDERED_FILE);
+  const stamp = await stat(index).then(
+    (info) => `${info.ino}:${info.size}:${info.mtimeMs}`,
+    () => undefined,
+  );
+  if (previous && previous.dir === dir && previous.stamp === stamp) return previous;
+  return new StoredSiteReader(dir, stamp, await readStoredMap<string, string>(index));
+}
+
+/** What readStoredSite gives: the stored body of each set of render inputs. */
+export class StoredSiteReader implements StoredSite {
+  constructor(
+    readonly dir: string,
+    /** Identity of the index file it was read from; undefined when there was none. */
+    readonly stamp: string | undefined,
+    private readonly rendered: ReadonlyMap<string, string>,
+  ) {}
+
+  has(inputs: string): boolean {
+    return this.rendered.has(inputs);
+  }
+
+  read(inputs: string): StoredBody | undefined {
+    const etag = this.rendered.get(inputs);
+    if (etag === undefined) return undefined;
+    const file = join(this.dir, entryName(etag));
+    try {
+      // Synchronous: a request is answered from it. The files are a few hundred kilobytes at most, read once.
+      return { body: readFileSync(file), etag, gzip: readFileSync(`${file}.gz`), br: readFileSync(`${file}.br`) };
+    } catch {
+      // Gone or unreadable: the caller renders the body, as without a store.
+      return undefined;
+    }
+  }
 }
 
 function isRunning(pid: number): boolean {

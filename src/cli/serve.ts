@@ -55,7 +55,7 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
   let result: PipelineResult;
   let read: ReadResult;
   // What the last `wirefeed build` rendered and compressed is read from its store, not made again.
-  const stored = await readStoredSite(CACHE_DIR);
+  let stored = await readStoredSite(CACHE_DIR);
   try {
     const built = await buildFromConfig(config, env, cwd, {
       stored,
@@ -97,6 +97,8 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv, cwd: string,
         try {
           const previous = holder.get();
           const since = changed ? { previous: read, changed } : undefined;
+          // A build run beside the server may have stored more since.
+          stored = await readStoredSite(CACHE_DIR, stored);
           const next = await buildFromConfig(config, env, cwd, { keep, session, stored, ...(since ? { since } : {}), ...(previous ? { previous } : {}) });
           read = next.read;
           for (const message of next.messages) process.stderr.write(`${message}\n`);

@@ -150,11 +150,15 @@ export function renderSite(catalog: Catalog, options: RenderSiteOptions = {}): S
   return new Map(
     planSite(catalog, options.versions, options.memo).map((plan) => {
       const { inputs } = plan;
-      // Shared rather than wrapped, however many versions keep it.
-      const kept = inputs ? before.get(inputs) : undefined;
+      const inStore = inputs !== undefined && stored !== undefined && stored.has(inputs);
       // An entry a later build dropped is rendered after all.
-      const content = kept ?? (inputs && stored?.has(inputs) ? new Content(() => stored.read(inputs) ?? renderBody(plan), true) : new Content(() => renderBody(plan)));
-      return [plan.path, new LazyResource(plan, content)];
+      const make = inStore ? () => stored.read(inputs) ?? renderBody(plan) : () => renderBody(plan);
+      // Shared rather than wrapped, however many versions keep it. One not made yet is pointed at this
+      // version's plan (the same inputs make the same bytes), so it does not keep an older catalog alive:
+      // precompression leaves stored files, so such a body may not be made for a long time.
+      const kept = inputs ? before.get(inputs) : undefined;
+      kept?.retarget(make, inStore);
+      return [plan.path, new LazyResource(plan, kept ?? new Content(make, inStore))];
     }),
   );
 }
@@ -308,7 +312,16 @@ class Content {
   }
 
   encodings(): Compressed {
-    return (this.value ??= compressBody(this.made().body));
+    // The body first: one read from a build's store brings its encodings along.
+    const { body } = this.made();
+    return (this.value ??= compressBody(body));
+  }
+
+  /** Makes the body with `make` instead (from a build's store or not), if it is not made yet. */
+  retarget(make: () => { body: Buffer; etag: string } & Partial<Compressed>, inStore: boolean): void {
+    if (!this.make) return;
+    this.make = make;
+    this.inStore = inStore;
   }
 
   /** Encodings made elsewhere (another thread); ignored if a request made them first. */
