@@ -352,3 +352,70 @@ describe('rendering only what changed (versions and previous)', () => {
     expect(() => renderSite(before, { versions: new Map() })).toThrow(/no version for item/);
   });
 });
+
+describe('a long-lived process over random edits', () => {
+  // A small seeded generator: the same edits on every run.
+  let state = 1;
+  const below = (n: number): number => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+  const base = Date.UTC(2024, 0, 1);
+  // Names that slug alike (Café, Cafe) and dates shared or in the same second, where the catalog is subtle.
+  const itemOf = (key: string): Item => {
+    const published = new Date(below(3) === 0 ? base : base + below(20) * 1000 + below(2) * 500);
+    return makeItem(key, {
+      section: ['World', 'Sport', 'Café', 'Cafe', 'Business'][below(5)]!,
+      tags: ['Geneva', 'NATO', 'Zürich', 'Zurich', 'x'].filter(() => below(3) === 0).map((name) => ({ name, kind: 'place' as const })),
+      published,
+      updated: below(3) === 0 ? new Date(published.getTime() + 5000) : published,
+      dateSource: below(3) ? 'mtime' : 'declared',
+      summary: `Summary ${below(1000)}.`,
+    });
+  };
+  // Versions as a build gives them: one per item made, and a moved copy's covers its dates (catalogVersions).
+  const made = new WeakMap<Item, string>();
+  let count = 0;
+  const fresh = (item: Item): Item => (made.set(item, `v${count++}`), item);
+  const versionsOf = (catalog: Catalog, items: Item[]) => {
+    const byKey = new Map(items.map((item) => [item.key, item]));
+    return new Map(
+      catalog.items.map((item) => {
+        const original = byKey.get(item.key)!;
+        const version = made.get(original)!;
+        return [item, original === item ? version : `${version}@${item.published.getTime()}/${item.updated.getTime()}`];
+      }),
+    );
+  };
+
+  it('builds the catalog, keys and bodies a fresh build makes, with its memos kept from one build to the next', () => {
+    for (let run = 0; run < 30; run++) {
+      let items = Array.from({ length: 12 }, (_, n) => fresh(itemOf(`k${n}`)));
+      const groups = new CatalogMemo();
+      const keys = new RenderKeyMemo();
+      let limit = 2;
+      let site: Site = SITE;
+      let previous: ReturnType<typeof renderSite> | undefined;
+      for (let step = 0; step < 25; step++) {
+        const edit = below(7);
+        if (edit === 0) items = [...items, fresh(itemOf(`n${run}-${step}`))];
+        else if (edit === 1 && items.length > 1) items = items.filter((_, i) => i !== below(items.length));
+        else if (edit === 2) {
+          const changed = below(items.length);
+          items = items.map((item, i) => (i === changed ? fresh(itemOf(item.key)) : item));
+        } else if (edit === 3) limit = below(4);
+        else if (edit === 4) site = below(2) ? SITE : { ...SITE, title: `Title ${below(2)}`, url: `http://example${below(2)}.com` };
+        else if (edit === 5) items = [...items].reverse();
+        const kept = buildCatalog(site, items, { limit, memo: groups });
+        const whole = buildCatalog(site, items, { limit });
+        expect(kept, `${run}/${step}`).toEqual(whole);
+        const versions = versionsOf(kept, items);
+        const inputs = (plans: PlannedResource[]) => plans.map((plan) => [plan.path, plan.inputs]);
+        expect(inputs(planSite(kept, versions, keys)), `${run}/${step}`).toEqual(inputs(planSite(whole, versionsOf(whole, items))));
+        const served = renderSite(kept, { versions, ...(previous ? { previous } : {}) });
+        for (const [path, resource] of renderSite(whole)) expect(served.get(path)!.body.toString('utf8'), `${run}/${step} ${path}`).toBe(resource.body.toString('utf8'));
+        previous = served;
+      }
+    }
+  });
+});
