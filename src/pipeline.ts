@@ -104,7 +104,7 @@ export function catalogItems(items: Item[], failures: DocumentFailure[], options
 }
 
 /** The catalog may move an item's inferred dates (spreading shared ones): such an item's version covers its new dates. */
-function catalogVersions(catalog: Catalog, items: readonly Item[], versions: ItemVersions): ItemVersions {
+export function catalogVersions(catalog: Catalog, items: readonly Item[], versions: ItemVersions): ItemVersions {
   const byKey = new Map(items.map((item) => [item.key, item]));
   return new Map(
     catalog.items.map((item) => {

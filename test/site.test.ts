@@ -6,6 +6,7 @@ import { RenderKeyMemo } from '../src/publish/render-keys.js';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { atomRules, jsonFeedRules, rssRules } from './support/validate.js';
 import { makeItem, SITE } from './support/items.js';
+import { catalogVersions } from '../src/pipeline.js';
 
 // Item pages rendered, counted: the server's site renders a body only when it is first read.
 const itemPagesRendered = vi.hoisted(() => ({ count: 0, catalog: undefined as unknown }));
@@ -373,20 +374,11 @@ describe('a long-lived process over random edits', () => {
       summary: `Summary ${below(1000)}.`,
     });
   };
-  // Versions as a build gives them: one per item made, and a moved copy's covers its dates (catalogVersions).
+  // Versions as a build gives them: one per item made, then the catalog's own for the items it moved.
   const made = new WeakMap<Item, string>();
   let count = 0;
   const fresh = (item: Item): Item => (made.set(item, `v${count++}`), item);
-  const versionsOf = (catalog: Catalog, items: Item[]) => {
-    const byKey = new Map(items.map((item) => [item.key, item]));
-    return new Map(
-      catalog.items.map((item) => {
-        const original = byKey.get(item.key)!;
-        const version = made.get(original)!;
-        return [item, original === item ? version : `${version}@${item.published.getTime()}/${item.updated.getTime()}`];
-      }),
-    );
-  };
+  const versionsOf = (catalog: Catalog, items: Item[]) => catalogVersions(catalog, items, new Map(items.map((item) => [item, made.get(item)!])));
 
   it('builds the catalog, keys and bodies a fresh build makes, with its memos kept from one build to the next', () => {
     for (let run = 0; run < 30; run++) {
