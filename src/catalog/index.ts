@@ -1,6 +1,7 @@
 import type { Item } from '../types.js';
 import { slugify } from '../text/slug.js';
 import { itemPath } from '../urls.js';
+import { sameElements } from '../same-elements.js';
 
 /** Site-wide settings every feed and page needs. */
 export interface Site {
@@ -109,7 +110,7 @@ export function buildCatalog(site: Site, items: readonly Item[], options: Catalo
   const group = (name: string, slug: string, base: string, members: Item[], title: string): Group => {
     // The site's date only dates an empty feed, and only the home group is ever empty, with no date but the epoch.
     const kept = last?.get(base);
-    if (kept && kept.name === name && sameItems(kept.items, members)) return kept;
+    if (kept && kept.name === name && sameElements(kept.items, members)) return kept;
     return { name, slug, items: members, base, feeds: feedsOf(title, site.description, base, members, options.limit, updated) };
   };
   const home = group(site.title, '', '', sorted, site.title);
@@ -147,12 +148,6 @@ function sameFields(a: MadeWith, b: MadeWith): boolean {
   return a.limit === b.limit && a.title === b.title && a.description === b.description;
 }
 
-/** The same item objects in the same order. */
-function sameItems(a: readonly Item[], b: readonly Item[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * The subscription feed and the archive pages of one group. Archive pages are

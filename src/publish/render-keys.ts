@@ -3,6 +3,7 @@ import { allGroups, type Catalog, type FeedSpec, type Group } from '../catalog/i
 import { groupLinks } from '../render/html.js';
 import type { FeedFormat } from '../render/links.js';
 import type { Item } from '../types.js';
+import { sameElements } from '../same-elements.js';
 
 /** Each item's version: a key that changes whenever anything the item is computed from changes (its item-cache key). */
 export type ItemVersions = ReadonlyMap<Item, string>;
@@ -48,7 +49,7 @@ export class RenderKeyMemo {
     let memos = this.kinds.get(kind);
     if (!memos) this.kinds.set(kind, (memos = new Map()));
     const memo = memos.get(id);
-    if (memo && sameParts(memo.parts, parts)) {
+    if (memo && sameElements(memo.parts, parts)) {
       memo.build = this.build;
       return memo.key;
     }
@@ -95,12 +96,6 @@ export class RenderKeyMemo {
     for (const memos of this.kinds.values()) for (const [id, memo] of memos) if (memo.build !== this.build) memos.delete(id);
     this.build++;
   }
-}
-
-function sameParts(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
