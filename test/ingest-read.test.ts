@@ -130,6 +130,39 @@ describe('readSeeds', () => {
     expect(Buffer.from(byPath(await readSeeds(dir)).get('c.txt')!.bytes).toString()).toContain('C unheard');
   });
 
+  it("with what changed since a reading, takes the folder's files from the last reading and the named paths, unless a named path is a folder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-read-'));
+    mkdirSync(join(dir, 'sub'));
+    for (const name of ['a.txt', 'b.txt', 'sub/c.txt']) writeFileSync(join(dir, name), `${name}\n\nBody.`);
+    const first = await readSeeds(dir);
+    const paths = (read: ReadResult): string[] => read.documents.map((doc) => doc.path);
+    // A file the watcher did not name is not listed: the folder is not listed again.
+    writeFileSync(join(dir, 'unheard.txt'), 'Unheard\n\nBody.');
+    writeFileSync(join(dir, 'added.txt'), 'Added\n\nBody.');
+    rmSync(join(dir, 'a.txt'));
+    // An editor's temporary file that came and went, and a hidden file, change nothing.
+    const second = await readSeeds(dir, { previous: first, changed: new Set(['added.txt', 'a.txt', 'b.txt.tmp', '.swp']) });
+    expect(paths(second)).toEqual(['added.txt', 'b.txt', 'sub/c.txt']);
+    expect(second.failures).toEqual([]);
+    expect(second.documents[1]).toBe(first.documents[1]);
+    // A folder deleted: its documents go, without a failure.
+    rmSync(join(dir, 'sub'), { recursive: true });
+    const third = await readSeeds(dir, { previous: second, changed: new Set(['sub']) });
+    expect(paths(third)).toEqual(['added.txt', 'b.txt', 'unheard.txt']);
+    expect(third.failures).toEqual([]);
+    // A folder added: it is listed.
+    mkdirSync(join(dir, 'new'));
+    writeFileSync(join(dir, 'new', 'd.txt'), 'D\n\nBody.');
+    const fourth = await readSeeds(dir, { previous: third, changed: new Set(['new']) });
+    expect(paths(fourth)).toEqual(['added.txt', 'b.txt', 'new/d.txt', 'unheard.txt']);
+    // A folder replaced by a file of the same name: the folder's documents go.
+    rmSync(join(dir, 'new'), { recursive: true });
+    writeFileSync(join(dir, 'new'), 'New\n\nA file now.');
+    const fifth = await readSeeds(dir, { previous: fourth, changed: new Set(['new']) });
+    expect(paths(fifth)).toEqual(['added.txt', 'b.txt', 'new', 'unheard.txt']);
+    expect(fifth.failures).toEqual([]);
+  });
+
   it('with what changed since a reading, reads a linked document again even when only its target was named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-read-'));
     mkdirSync(join(dir, 'src'));
