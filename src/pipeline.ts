@@ -105,14 +105,20 @@ export function catalogItems(items: Item[], failures: DocumentFailure[], options
 
 /** The catalog may move an item's inferred dates (spreading shared ones): such an item's version covers its new dates. */
 export function catalogVersions(catalog: Catalog, items: readonly Item[], versions: ItemVersions): ItemVersions {
-  const byKey = new Map(items.map((item) => [item.key, item]));
-  return new Map(
-    catalog.items.map((item) => {
-      const original = byKey.get(item.key)!;
-      const version = versions.get(original)!;
-      return [item, item === original ? version : `${version}@${item.published.getTime()}/${item.updated.getTime()}`];
-    }),
-  );
+  // Most catalog items are the enriched items themselves; only moved copies need their original, by key.
+  let byKey: Map<string, Item> | undefined;
+  const result = new Map<Item, string>();
+  for (const item of catalog.items) {
+    const own = versions.get(item);
+    if (own !== undefined) {
+      result.set(item, own);
+      continue;
+    }
+    byKey ??= new Map(items.map((each) => [each.key, each]));
+    const version = versions.get(byKey.get(item.key)!)!;
+    result.set(item, `${version}@${item.published.getTime()}/${item.updated.getTime()}`);
+  }
+  return result;
 }
 
 /** Runs one document's stage; a throw becomes that document's failure and the build goes on. */
