@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyAliases, mapHtmlText } from '../src/normalize/aliases.js';
-import { findRepeatedLines, isBoilerplate } from '../src/normalize/boilerplate.js';
+import { findRepeatedLines, isBoilerplate, repeatedAmong, RepeatedLines } from '../src/normalize/boilerplate.js';
 import { loadRules, normalizeDocument } from '../src/normalize/index.js';
 import { compileRules } from '../src/normalize/rules.js';
 import { dropRepeatedTitle, markSubheadings } from '../src/normalize/structure.js';
@@ -75,6 +75,35 @@ describe('corpus-level repeated lines', () => {
     expect(isBoilerplate('Reuters contributed to this report.', rules, repeated)).toBe(true);
     expect(isBoilerplate('Story a has its own text.', rules, repeated)).toBe(false);
     expect(findRepeatedLines(docs.slice(0, 2)).size).toBe(0);
+  });
+
+  it('kept up to date over edits, additions and deletions, gives what counting afresh gives, as one object while its members stay', () => {
+    // A seeded walk: 12 documents drawing lines from a pool of 6, so lines keep crossing the three-document mark.
+    let state = 7;
+    const next = (n: number): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return Math.floor((state / 2 ** 32) * n);
+    };
+    const lines = (): string[] => [...new Set(Array.from({ length: next(4) }, () => `line ${next(6)}`))];
+    let corpus = new Map(Array.from({ length: 12 }, (_, i) => [`doc${i}.txt`, lines()]));
+    const counts = new RepeatedLines();
+    let last: ReadonlySet<string> | undefined;
+    let changes = 0;
+    for (let step = 0; step < 400; step++) {
+      corpus = new Map(corpus);
+      const name = `doc${next(16)}.txt`;
+      if (next(5) === 0) corpus.delete(name);
+      else corpus.set(name, lines());
+      const documents = [...corpus].map(([each, its]) => ({ name: each, lines: its }));
+      const repeated = counts.among(documents);
+      const fresh = repeatedAmong(documents.map((doc) => doc.lines));
+      changes += Number([...fresh].sort().join() !== [...(last ?? [])].sort().join());
+      expect([...repeated].sort(), `step ${step}`).toEqual([...fresh].sort());
+      if (last && [...fresh].sort().join() === [...last].sort().join()) expect(repeated).toBe(last);
+      last = repeated;
+    }
+    // The walk did move the set, many times.
+    expect(changes).toBeGreaterThan(50);
   });
 });
 

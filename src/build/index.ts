@@ -1,5 +1,5 @@
 import { ingestDocument, notYetPublished, type IngestEnv } from '../ingest/index.js';
-import { repeatedAmong } from '../normalize/boilerplate.js';
+import { repeatedAmong, RepeatedLines } from '../normalize/boilerplate.js';
 import { attempt, catalogItems, enrichContext, ingestEnv, uniqueKeys, type CatalogResult, type PipelineOptions } from '../pipeline.js';
 import type { EnrichContext } from '../enrich-document.js';
 import type { DocumentFailure, Item, RawDocument, SourceDocument } from '../types.js';
@@ -33,6 +33,8 @@ export class BuildSession {
   readonly catalog = new CatalogMemo();
   /** The render keys of the site last served: its files whose inputs did not change are not hashed again. */
   readonly renderKeys = new RenderKeyMemo();
+  /** The corpus's repeated lines, counted again only for the documents that changed. */
+  readonly repeatedLines = new RepeatedLines();
   private pendingSave?: () => Promise<unknown>;
 
   /**
@@ -193,11 +195,13 @@ async function keyDocuments(
   documents: DocumentCache,
 ): Promise<{ keyed: Keyed[]; jobs: Job[]; failures: DocumentFailure[]; parsed: Set<string>; context: EnrichContext; cache?: ItemCache }> {
   const failures: DocumentFailure[] = [];
-  const known = raws.map((raw) => {
+  // Each document's entry, its facts still missing where the cache lacks them.
+  const known = raws.map((raw): Omit<Entry, 'facts'> & { facts: DocumentFacts | undefined } => {
     const documentKey = documents.keyOf(raw, env);
-    const facts = documents.get(documentKey);
+    const stored = documents.get(documentKey);
     // A document that was in the future is parsed again, so it is refused with ingest's own words until its date comes.
-    return { raw, documentKey, facts: facts && !notYetPublished(new Date(facts.updated), env) ? facts : undefined };
+    const facts = stored && !notYetPublished(stored.updated, env) ? stored : undefined;
+    return { raw, path: raw.path, key: facts?.key ?? '', documentKey, facts };
   });
   // The documents parsed in this build, for their facts or by the thread that enriches them.
   const unparsed = known.filter((entry) => !entry.facts);
@@ -216,7 +220,10 @@ async function keyDocuments(
     unparsed.forEach((entry, i) => {
       const outcome = outcomes[i] as FactsOutcome;
       if ('reason' in outcome) failures.push({ path: entry.raw.path, reason: outcome.reason });
-      else entry.facts = documents.set(entry.documentKey, outcome.facts);
+      else {
+        entry.facts = documents.set(entry.documentKey, outcome.facts);
+        entry.key = entry.facts.key;
+      }
     });
   } else {
     let keptCharacters = 0;
@@ -224,6 +231,7 @@ async function keyDocuments(
       const source = attempt(failures, entry.raw.path, () => ingestDocument(entry.raw, env));
       if (!source) continue;
       entry.facts = documents.set(entry.documentKey, factsOf(source));
+      entry.key = entry.facts.key;
       const characters = textLength(source);
       if (keptCharacters + characters <= PARSED_KEPT_CHARACTERS) {
         keptCharacters += characters;
@@ -231,12 +239,16 @@ async function keyDocuments(
       }
     }
   }
-  const read = known.flatMap(({ raw, documentKey, facts }): Entry[] => (facts ? [{ raw, path: raw.path, key: facts.key, documentKey, facts }] : []));
-  const entries = uniqueKeys(read, failures);
-  const repeated = repeatedAmong(entries.map((entry) => entry.facts.candidates));
+  const entries = uniqueKeys(
+    known.filter((entry): entry is Entry => entry.facts !== undefined),
+    failures,
+  );
+  const repeated = options.session
+    ? options.session.repeatedLines.among(entries.map((entry) => ({ name: entry.path, lines: entry.facts.candidates })))
+    : repeatedAmong(entries.map((entry) => entry.facts.candidates));
   const context = enrichContext(options, repeated);
   const cache = options.cacheDir ? ItemCache.open(options.cacheDir, context, options.session?.items) : undefined;
-  const keys = cache ? cache.keysOf(entries, new Set([...repeated].map(lineHash))) : [];
+  const keys = cache ? cache.keysOf(entries, hashedLines(repeated)) : [];
   const jobs: Job[] = [];
   const keyed = entries.map(({ raw, path }, i): Keyed => {
     const key = keys[i];
@@ -248,4 +260,16 @@ async function keyDocuments(
     return key === undefined ? { path } : { path, key };
   });
   return { keyed, jobs, failures, parsed, context, ...(cache ? { cache } : {}) };
+}
+
+/** The lineHash of each repeated line, made once for each set of them (a watcher's rebuilds mostly share one). */
+const hashed = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+function hashedLines(repeated: ReadonlySet<string>): ReadonlySet<string> {
+  let hashes = hashed.get(repeated);
+  if (!hashes) {
+    hashes = new Set([...repeated].map(lineHash));
+    hashed.set(repeated, hashes);
+  }
+  return hashes;
 }

@@ -25,9 +25,9 @@ export const FUTURE_SLACK_MS = 10 * 60 * 1000;
 
 export class DocumentError extends Error {}
 
-/** A document dated later than the build's clock allows: it is refused until that date. */
-export function notYetPublished(updated: Date, env: IngestEnv): boolean {
-  return env.now !== undefined && updated.getTime() > env.now.getTime() + FUTURE_SLACK_MS;
+/** A document dated (a Date, or ms) later than the build's clock allows: it is refused until that date. */
+export function notYetPublished(updated: Date | number, env: IngestEnv): boolean {
+  return env.now !== undefined && (typeof updated === 'number' ? updated : updated.getTime()) > env.now.getTime() + FUTURE_SLACK_MS;
 }
 
 /**

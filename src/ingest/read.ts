@@ -93,11 +93,13 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
   const toRead: number[] = [];
   const before = since?.previous.documents ?? [];
   let at = 0;
+  // Outside git (or with no commit yet), a document's history is the same when it had none: no lookups for each of 10k.
+  const sameAs = history.files.size === 0 && history.dirty.size === 0 ? withoutHistory : (doc: RawDocument, path: string): boolean => sameHistory(doc, history.files.get(path), history.dirty.has(path));
   paths.forEach((path, i) => {
     while (at < before.length && before[at]!.path < path) at++;
     const known = before[at]?.path === path ? before[at] : undefined;
     // A link is read again every time: its target can change without the watcher naming the link (links are few).
-    if (known && !isTouched(path) && !links.has(path) && sameHistory(known, history.files.get(path), history.dirty.has(path))) documents[i] = known;
+    if (known && !isTouched(path) && (links.size === 0 || !links.has(path)) && sameAs(known, path)) documents[i] = known;
     else toRead.push(i);
   });
   await mapLimit(toRead, READ_CONCURRENCY, async (i) => {
@@ -184,6 +186,10 @@ function changedAt(path: string, changed: ReadonlySet<string>): boolean {
   if (changed.has(path)) return true;
   for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) if (changed.has(path.slice(0, slash))) return true;
   return false;
+}
+
+function withoutHistory(doc: RawDocument): boolean {
+  return doc.gitDate === undefined && doc.gitUpdated === undefined && !doc.dirty;
 }
 
 function sameHistory(doc: RawDocument, commits: CommitDates | undefined, dirty: boolean): boolean {
