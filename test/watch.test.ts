@@ -84,6 +84,30 @@ describe('watchSeeds', () => {
     expect(batches[seen]).toEqual(['c.txt']);
   });
 
+  it('tells the rebuild after a failed one the paths the failed one was told, with the new ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-watch-'));
+    const batches: (string[] | undefined)[] = [];
+    const errors: string[] = [];
+    const watcher = watchSeeds({
+      dir,
+      debounceMs: 50,
+      rebuild: async (changed) => {
+        batches.push(changed && [...changed].sort());
+        if (batches.length === 1) throw new Error('rule file broken');
+      },
+      onError: (message) => errors.push(message),
+    });
+    watchers.push(watcher);
+    writeFileSync(join(dir, 'a.txt'), 'A\n\nBody.');
+    await until(() => batches.length === 1);
+    await watcher.settled();
+    writeFileSync(join(dir, 'b.txt'), 'B\n\nBody.');
+    await until(() => batches.length === 2);
+    expect(errors).toEqual(['rebuild failed, still serving the previous version: rule file broken']);
+    expect(batches[0]).toEqual(['a.txt']);
+    expect(batches[1]).toEqual(['a.txt', 'b.txt']);
+  });
+
   it('runs one more rebuild for changes that arrive during a rebuild, never two at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wirefeed-watch-'));
     let running = 0;

@@ -75,8 +75,9 @@ export interface ReadSince {
  * build does not depend on the order the file system lists them. A file that
  * can't be read is a failure of that file only. With `since`, a document
  * whose file, sidecar, folders and git dates did not change keeps its
- * previous reading (the folder is still listed, so additions and deletions
- * are always seen).
+ * previous reading, and the folder's files are the last reading's and the
+ * paths named (listingSince): `since` must name every path changed since
+ * its previous reading.
  */
 export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDigests, heldBytes = HELD_BYTES): Promise<ReadResult> {
   const root = await realpath(dir);

@@ -40,9 +40,10 @@ export interface WatchOptions {
   dir: string;
   /**
    * Runs one rebuild; it is never called twice at once. `changed`: the paths
-   * (relative to `dir`) reported changed since the last rebuild began, or
-   * undefined when the watcher cannot tell (its first run, a folder watched
-   * anew, an event without a name), and everything must be read again.
+   * (relative to `dir`) reported changed since the last rebuild that
+   * succeeded began (a failed one's are named again), or undefined when the
+   * watcher cannot tell (its first run, a folder watched anew, an event
+   * without a name), and everything must be read again.
    */
   rebuild: (changed: ReadonlySet<string> | undefined) => Promise<void>;
   /** Reports a rebuild or watcher error; the published site stays as it was. */
@@ -105,6 +106,9 @@ export function watchSeeds(options: WatchOptions): Watcher {
     running = options
       .rebuild(batch)
       .catch((error: Error) => {
+        // What the failed rebuild was told is told again to the next: a reader that takes unnamed
+        // files as they were would otherwise miss an edit, addition or deletion for good.
+        changed = batch && changed ? new Set([...batch, ...changed]) : undefined;
         options.onError(`rebuild failed, still serving the previous version: ${error.message}`);
       })
       .finally(() => {
