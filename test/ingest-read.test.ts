@@ -161,6 +161,22 @@ describe('readSeeds', () => {
     const fifth = await readSeeds(dir, { previous: fourth, changed: new Set(['new']) });
     expect(paths(fifth)).toEqual(['added.txt', 'b.txt', 'new', 'unheard.txt']);
     expect(fifth.failures).toEqual([]);
+    // Nothing added or gone: the named document is read again, the others are kept as they were.
+    writeFileSync(join(dir, 'b.txt'), 'B again\n\nBody.');
+    writeFileSync(join(dir, 'added.txt'), 'Added, unheard\n\nBody.');
+    const sixth = await readSeeds(dir, { previous: fifth, changed: new Set(['b.txt']) });
+    expect(paths(sixth)).toEqual(paths(fifth));
+    expect(Buffer.from(sixth.documents[1]!.bytes).toString()).toContain('B again');
+    expect(sixth.documents[0]).toBe(fifth.documents[0]);
+    // A named document that now fails is left out, in its place; once fixed, it is read back.
+    writeFileSync(join(dir, 'new'), Buffer.alloc(6 * 1024 * 1024, 'a'));
+    const seventh = await readSeeds(dir, { previous: sixth, changed: new Set(['new']) });
+    expect(paths(seventh)).toEqual(['added.txt', 'b.txt', 'unheard.txt']);
+    expect(seventh.failures.map((failure) => failure.path)).toEqual(['new']);
+    writeFileSync(join(dir, 'new'), 'New\n\nFixed.');
+    const eighth = await readSeeds(dir, { previous: seventh, changed: new Set(['new']) });
+    expect(paths(eighth)).toEqual(['added.txt', 'b.txt', 'new', 'unheard.txt']);
+    expect(eighth.failures).toEqual([]);
   });
 
   it('with what changed since a reading, reads a linked document again even when only its target was named', async () => {

@@ -88,21 +88,33 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
   let held = 0;
   const hold = (size: number): boolean => (held + size <= heldBytes ? ((held += size), true) : false);
   // Documents known unchanged are taken as they are, here; only the rest go through reading (a watcher's rebuild: one or two of 10k).
-  // The last reading's documents are in path order too, so one walk along both finds each one's last reading.
-  const documents: (RawDocument | undefined)[] = new Array(paths.length);
   const failed: (DocumentFailure | undefined)[] = [];
   const toRead: number[] = [];
   const before = since?.previous.documents ?? [];
-  let at = 0;
-  // Outside git (or with no commit yet), a document's history is the same when it had none: no lookups for each of 10k.
-  const sameAs = history.files.size === 0 && history.dirty.size === 0 ? withoutHistory : (doc: RawDocument, path: string): boolean => sameHistory(doc, history.files.get(path), history.dirty.has(path));
-  paths.forEach((path, i) => {
-    while (at < before.length && before[at]!.path < path) at++;
-    const known = before[at]?.path === path ? before[at] : undefined;
-    // A link is read again every time: its target can change without the watcher naming the link (links are few).
-    if (known && !isTouched(path) && (links.size === 0 || !links.has(path)) && sameAs(known, path)) documents[i] = known;
-    else toRead.push(i);
-  });
+  const noHistory = history.files.size === 0 && history.dirty.size === 0;
+  let documents: (RawDocument | undefined)[];
+  if (since && listing === since.previous.listing && noHistory && !since.previous.git && links.size === 0 && before.length === paths.length && ![...since.changed].some(isSidecar)) {
+    // The same files, all read last time, outside git: the last reading's documents are these paths, one for
+    // one, and only the named ones are read again. Walking all of them took 7-15 ms of a 10k watch rebuild.
+    documents = before.slice();
+    for (const path of since.changed) {
+      const i = sortedIndex(paths, path);
+      if (i !== undefined) toRead.push(i);
+    }
+  } else {
+    // The last reading's documents are in path order too, so one walk along both finds each one's last reading.
+    documents = new Array(paths.length);
+    let at = 0;
+    // Outside git (or with no commit yet), a document's history is the same when it had none: no lookups for each of 10k.
+    const sameAs = noHistory ? withoutHistory : (doc: RawDocument, path: string): boolean => sameHistory(doc, history.files.get(path), history.dirty.has(path));
+    paths.forEach((path, i) => {
+      while (at < before.length && before[at]!.path < path) at++;
+      const known = before[at]?.path === path ? before[at] : undefined;
+      // A link is read again every time: its target can change without the watcher naming the link (links are few).
+      if (known && !isTouched(path) && (links.size === 0 || !links.has(path)) && sameAs(known, path)) documents[i] = known;
+      else toRead.push(i);
+    });
+  }
   await mapLimit(toRead, READ_CONCURRENCY, async (i) => {
     const path = paths[i]!;
     const commits = history.files.get(path);
@@ -111,6 +123,8 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
       const dates = { ...(commits ? { gitDate: commits.first, gitUpdated: commits.last } : {}), ...(dirty ? { dirty } : {}) };
       documents[i] = await readDocument(root, path, dates, names, links.has(path), digests, hold);
     } catch (error) {
+      // A document read last time and failing now is left out: its last reading is not kept here.
+      documents[i] = undefined;
       failed[i] = { path, reason: readFailure(error) };
     }
   });
@@ -170,6 +184,22 @@ async function listingSince(root: string, since: ReadSince): Promise<Listing | u
 }
 
 const SIDECARS = ['.meta.json', '.meta.yaml', '.meta.yml'];
+
+function isSidecar(path: string): boolean {
+  return SIDECARS.some((ext) => path.endsWith(ext));
+}
+
+/** Where `path` is in `sorted` (ascending, as sort() orders strings), if it is there. */
+function sortedIndex(sorted: readonly string[], path: string): number | undefined {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < path) low = middle + 1;
+    else high = middle;
+  }
+  return sorted[low] === path ? low : undefined;
+}
 
 /**
  * Whether a document may differ from its last reading: it, its sidecar or
