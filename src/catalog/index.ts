@@ -148,7 +148,6 @@ function sameFields(a: MadeWith, b: MadeWith): boolean {
   return a.limit === b.limit && a.title === b.title && a.description === b.description;
 }
 
-
 /**
  * The subscription feed and the archive pages of one group. Archive pages are
  * counted from the oldest item (page k holds items (k-1)N+1 … kN in date

@@ -84,7 +84,6 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
   const listing = (since && (await listingSince(root, since))) || listingOf(await listFiles(root));
   const { names, links, documents: paths } = listing;
   const { history, git } = await historySince(root, since);
-  const isTouched = since ? touched(since.changed) : () => true;
   let held = 0;
   const hold = (size: number): boolean => (held + size <= heldBytes ? ((held += size), true) : false);
   // Documents known unchanged are taken as they are, here; only the rest go through reading (a watcher's rebuild: one or two of 10k).
@@ -103,6 +102,7 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
     }
   } else {
     // The last reading's documents are in path order too, so one walk along both finds each one's last reading.
+    const isTouched = since ? touched(since.changed) : () => true;
     documents = new Array(paths.length);
     let at = 0;
     // Outside git (or with no commit yet), a document's history is the same when it had none: no lookups for each of 10k.
@@ -157,8 +157,7 @@ async function listingSince(root: string, since: ReadSince): Promise<Listing | u
   const added: string[] = [];
   const gone: string[] = [];
   for (const path of since.changed) {
-    // The listing leaves hidden files and folders out.
-    if (path.split('/').some((part) => part.startsWith('.'))) continue;
+    if (path.split('/').some(isHidden)) continue;
     let info: Stats | undefined;
     try {
       info = await lstat(join(root, path));
@@ -385,12 +384,17 @@ interface Listed {
   link: boolean;
 }
 
+/** A dot-file or dot-folder: the listing leaves it out, and what is under it. */
+function isHidden(name: string): boolean {
+  return name.startsWith('.');
+}
+
 /** Every file under `dir` but hidden ones, by path relative to it, `/`-separated, built as the listing goes down. */
 async function listFiles(dir: string, prefix = ''): Promise<Listed[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: Listed[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
+    if (isHidden(entry.name)) continue;
     const path = prefix + entry.name;
     if (entry.isDirectory()) files.push(...(await listFiles(join(dir, entry.name), `${path}/`)));
     else if (entry.isFile() || entry.isSymbolicLink()) files.push({ path, link: entry.isSymbolicLink() });

@@ -274,10 +274,10 @@ class LazyResource implements Resource {
   }
 }
 
-/** A file's body with its ETag, and its encodings, each made once: when first read, or ahead of that by precompress. */
 /** What makes a body: its ETag, and its encodings when they come with it (from a build's store). */
 type Make = () => { body: Buffer; etag: string } & Partial<Compressed>;
 
+/** A file's body with its ETag, and its encodings, each made once: when first read, or ahead of that by precompress. */
 class Content {
   private body?: { body: Buffer; etag: string };
   private failure?: unknown;
