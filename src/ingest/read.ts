@@ -92,7 +92,7 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
   const before = since?.previous.documents ?? [];
   const noHistory = history.files.size === 0 && history.dirty.size === 0;
   let documents: (RawDocument | undefined)[];
-  if (since && listing === since.previous.listing && noHistory && !since.previous.git && links.size === 0 && before.length === paths.length && ![...since.changed].some(isSidecar)) {
+  if (since && listing === since.previous.listing && noHistory && !since.previous.git && links.size === 0 && before.length === paths.length && ![...since.changed].some(sidecarExtension)) {
     // The same files, all read last time, outside git: the last reading's documents are these paths, one for
     // one, and only the named ones are read again. Walking all of them took 7-15 ms of a 10k watch rebuild.
     documents = before.slice();
@@ -106,7 +106,7 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
     documents = new Array(paths.length);
     let at = 0;
     // Outside git (or with no commit yet), a document's history is the same when it had none: no lookups for each of 10k.
-    const sameAs = noHistory ? withoutHistory : (doc: RawDocument, path: string): boolean => sameHistory(doc, history.files.get(path), history.dirty.has(path));
+    const sameAs = (doc: RawDocument, path: string): boolean => (noHistory ? sameHistory(doc, undefined, false) : sameHistory(doc, history.files.get(path), history.dirty.has(path)));
     paths.forEach((path, i) => {
       while (at < before.length && before[at]!.path < path) at++;
       const known = before[at]?.path === path ? before[at] : undefined;
@@ -184,8 +184,9 @@ async function listingSince(root: string, since: ReadSince): Promise<Listing | u
 
 const SIDECARS = ['.meta.json', '.meta.yaml', '.meta.yml'];
 
-function isSidecar(path: string): boolean {
-  return SIDECARS.some((ext) => path.endsWith(ext));
+/** The sidecar suffix `path` ends with, if it is a sidecar's path. */
+function sidecarExtension(path: string): string | undefined {
+  return SIDECARS.find((ext) => path.endsWith(ext));
 }
 
 /** Where `path` is in `sorted` (ascending, as sort() orders strings), if it is there. */
@@ -207,7 +208,10 @@ function sortedIndex(sorted: readonly string[], path: string): number | undefine
  */
 function touched(changed: ReadonlySet<string>): (path: string) => boolean {
   const stems = new Set<string>();
-  for (const path of changed) for (const ext of SIDECARS) if (path.endsWith(ext)) stems.add(path.slice(0, -ext.length));
+  for (const path of changed) {
+    const ext = sidecarExtension(path);
+    if (ext) stems.add(path.slice(0, -ext.length));
+  }
   return (path) => changedAt(path, changed) || (stems.size > 0 && stems.has(path.replace(/\.[^./]+$/, '')));
 }
 
@@ -216,10 +220,6 @@ function changedAt(path: string, changed: ReadonlySet<string>): boolean {
   if (changed.has(path)) return true;
   for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) if (changed.has(path.slice(0, slash))) return true;
   return false;
-}
-
-function withoutHistory(doc: RawDocument): boolean {
-  return doc.gitDate === undefined && doc.gitUpdated === undefined && !doc.dirty;
 }
 
 function sameHistory(doc: RawDocument, commits: CommitDates | undefined, dirty: boolean): boolean {
@@ -364,7 +364,7 @@ function hasSidecar(relativePath: string, listed: ReadonlySet<string>): string |
 }
 
 async function readSidecar(documentPath: string, sidecarPath: string): Promise<Record<string, unknown> | undefined> {
-  const ext = SIDECARS.find((candidate) => sidecarPath.endsWith(candidate))!;
+  const ext = sidecarExtension(sidecarPath)!;
   const file = documentPath.replace(/\.[^./]+$/, '') + ext;
   let text: string;
   try {
