@@ -105,13 +105,11 @@ export async function readSeeds(dir: string, since?: ReadSince, digests?: SeedDi
     const isTouched = since ? touched(since.changed) : () => true;
     documents = new Array(paths.length);
     let at = 0;
-    // Outside git (or with no commit yet), a document's history is the same when it had none: no lookups for each of 10k.
-    const sameAs = (doc: RawDocument, path: string): boolean => (noHistory ? sameHistory(doc, undefined, false) : sameHistory(doc, history.files.get(path), history.dirty.has(path)));
     paths.forEach((path, i) => {
       while (at < before.length && before[at]!.path < path) at++;
       const known = before[at]?.path === path ? before[at] : undefined;
       // A link is read again every time: its target can change without the watcher naming the link (links are few).
-      if (known && !isTouched(path) && (links.size === 0 || !links.has(path)) && sameAs(known, path)) documents[i] = known;
+      if (known && !isTouched(path) && (links.size === 0 || !links.has(path)) && sameHistory(known, history.files.get(path), history.dirty.has(path))) documents[i] = known;
       else toRead.push(i);
     });
   }
